@@ -1,0 +1,51 @@
+"""Shared fixtures: an isolated environment, fake chat models, a stub OpenAI server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+
+from bot.config import Settings, load_settings
+from bot.llm import Chat
+from tests.openai_stub import StubServer
+
+_OUR_VARIABLES = ("MLSD_", "OPENAI_")
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No test sees the developer's environment, `.env` or data directory."""
+    for name in list(os.environ):
+        if name.startswith(_OUR_VARIABLES):
+            monkeypatch.delenv(name)
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("MLSD_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path
+
+
+@pytest.fixture
+def settings(isolated_env: Path) -> Settings:
+    return load_settings()
+
+
+def fake_chat(*replies: str) -> Chat:
+    """A Chat whose model streams the given replies in turn (word by word)."""
+    model = GenericFakeChatModel(messages=iter(list(replies)))
+    return Chat(model=model, where="the fake model", provider="fake")
+
+
+@pytest.fixture
+def make_fake_chat():
+    return fake_chat
+
+
+@pytest.fixture
+def stub_server() -> Iterator[StubServer]:
+    with StubServer() as stub:
+        yield stub
