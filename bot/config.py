@@ -63,6 +63,7 @@ class Settings(BaseSettings):
         "text-embedding-3-small",
         validation_alias=_env("MLSD_EMBEDDING_MODEL", "embedding_model"),
     )
+    chroma_url: str | None = Field(None, validation_alias=_env("MLSD_CHROMA_URL", "chroma_url"))
     timeout_s: float = Field(60.0, gt=0, le=600, validation_alias=_env("MLSD_TIMEOUT", "timeout_s"))
     max_retries: int = Field(
         2, ge=0, le=6, validation_alias=_env("MLSD_MAX_RETRIES", "max_retries")
@@ -124,6 +125,7 @@ _ENV_NAMES = {
     "knowledge_dir": "MLSD_KNOWLEDGE_DIR",
     "embeddings": "MLSD_EMBEDDINGS",
     "embedding_model": "MLSD_EMBEDDING_MODEL",
+    "chroma_url": "MLSD_CHROMA_URL",
     "timeout_s": "MLSD_TIMEOUT",
     "max_retries": "MLSD_MAX_RETRIES",
     "local_threads": "MLSD_LOCAL_THREADS",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import httpx
 import openai
+from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
@@ -56,6 +57,20 @@ def _build_openai(settings: Settings) -> BaseChatModel:
         max_retries=settings.max_retries,
         temperature=0.3,
         streaming=True,
+    )
+
+
+def build_openai_embeddings(settings: Settings) -> Embeddings:
+    """Embeddings from the configured OpenAI-compatible server (MLSD_EMBEDDINGS=openai)."""
+    from langchain_openai import OpenAIEmbeddings
+
+    return OpenAIEmbeddings(
+        model=settings.embedding_model,
+        api_key=_api_key(settings),
+        base_url=settings.openai_base_url,
+        timeout=settings.timeout_s,
+        max_retries=settings.max_retries,
+        check_embedding_ctx_length=False,
     )
 
 

@@ -49,3 +49,41 @@ def make_fake_chat():
 def stub_server() -> Iterator[StubServer]:
     with StubServer() as stub:
         yield stub
+
+
+@pytest.fixture(scope="session")
+def full_index_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings whose data dir holds an index of the real notes, built once per test run."""
+    from bot.index import build_index
+
+    data_dir = tmp_path_factory.mktemp("full-index")
+    settings = Settings(_env_file=None, data_dir=data_dir)
+    build_index(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def retriever(full_index_settings: Settings):
+    from bot.retrieval import open_retriever
+
+    return open_retriever(full_index_settings)
+
+
+@pytest.fixture
+def small_knowledge(tmp_path: Path) -> Path:
+    """A copy of a few real notes that a test may edit."""
+    import shutil
+
+    from bot.paths import knowledge_dir
+
+    source = knowledge_dir()
+    root = tmp_path / "knowledge"
+    for relative in (
+        "cases/news-feed.md",
+        "concepts/ranking-metrics.md",
+        "concepts/feature-store.md",
+        "framework/evaluation.md",
+    ):
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source / relative, root / relative)
+    return root

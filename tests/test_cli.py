@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -58,3 +60,76 @@ def test_unreachable_server_is_one_line(runner, monkeypatch) -> None:
     result = runner.invoke(cli, ["chat", "hello"])
     assert result.exit_code == 1
     assert "no server at http://127.0.0.1:9/v1" in result.stderr
+
+
+def _use_index(monkeypatch: pytest.MonkeyPatch, settings) -> None:
+    monkeypatch.setenv("MLSD_DATA_DIR", str(settings.data_dir))
+
+
+def test_cases_json_lists_id_and_title(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["cases", "--json"])
+    assert result.exit_code == 0
+    listing = json.loads(result.stdout)
+    assert {"id": "news-feed", "title": "News feed ranking"} in listing
+    assert len(listing) >= 10
+
+
+def test_search_json_contract(runner, monkeypatch, full_index_settings) -> None:
+    _use_index(monkeypatch, full_index_settings)
+    result = runner.invoke(
+        cli, ["search", "offline metric", "--k", "3", "--case", "news-feed", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.stdout)
+    assert len(hits) == 3
+    assert all(set(h) == {"text", "source", "case", "stage", "score"} for h in hits)
+    assert all(h["case"] == "news-feed" for h in hits)
+
+
+def test_search_unknown_case_is_one_line(runner, monkeypatch, full_index_settings) -> None:
+    _use_index(monkeypatch, full_index_settings)
+    result = runner.invoke(cli, ["search", "x", "--case", "chess"])
+    assert result.exit_code != 0
+    assert result.stderr.startswith("Error: no case 'chess'")
+
+
+def test_search_bad_stage_is_refused(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["search", "x", "--stage", "training"])
+    assert result.exit_code == 2
+    assert "training" in result.stderr
+
+
+def test_ask_json_contract(runner, monkeypatch, full_index_settings) -> None:
+    _use_index(monkeypatch, full_index_settings)
+    result = runner.invoke(cli, ["ask", "what is a feature store?", "--json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert set(answer) == {"answer", "citations"}
+    assert answer["citations"][0]["source"] == "concepts/feature-store.md"
+
+
+def test_user_added_case_is_indexed_and_listed(runner, monkeypatch, small_knowledge) -> None:
+    import shutil
+    from pathlib import Path
+
+    monkeypatch.setenv("MLSD_KNOWLEDGE_DIR", str(small_knowledge))
+    minimal = Path(__file__).parent / "data" / "minimal_case.md"
+    shutil.copy(minimal, small_knowledge / "cases" / "parking-finder.md")
+    result = runner.invoke(cli, ["index"])
+    assert result.exit_code == 0, result.output
+    assert "chunks added" in result.stderr
+    listing = json.loads(runner.invoke(cli, ["cases", "--json"]).stdout)
+    assert {"id": "parking-finder", "title": "Parking spot finder"} in listing
+    found = json.loads(
+        runner.invoke(cli, ["search", "parking sensor outages", "--json", "--k", "1"]).stdout
+    )
+    assert found[0]["case"] == "parking-finder"
+
+
+def test_malformed_case_is_reported_and_others_still_listed(runner, monkeypatch, small_knowledge):
+    monkeypatch.setenv("MLSD_KNOWLEDGE_DIR", str(small_knowledge))
+    (small_knowledge / "cases" / "broken.md").write_text("just text\n")
+    result = runner.invoke(cli, ["cases", "--json"])
+    assert result.exit_code == 0
+    assert "warning: cases/broken.md:" in result.stderr
+    assert [c["id"] for c in json.loads(result.stdout)] == ["news-feed"]

@@ -7,6 +7,10 @@ from bot.prompts import fence_data, prompt_names, render
 
 SAMPLE_VARIABLES: dict[str, dict[str, object]] = {
     "chat_system.j2": {"model_name": "test-model"},
+    "ask.j2": {
+        "passages": [{"source": "concepts/x.md", "text": "NDCG rewards relevant items on top."}],
+        "question": "what is NDCG?",
+    },
 }
 
 

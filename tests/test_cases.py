@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.cases import get_case, load_cases, parse_case
+from bot.errors import NotFoundError
+from bot.notes import NoteFormatError
+from bot.paths import knowledge_dir
+from bot.stages import STAGES, Stage
+
+CONTRACT_CASES = {
+    "visual-search",
+    "street-view-blurring",
+    "video-search",
+    "harmful-content-detection",
+    "video-recommendation",
+    "event-recommendation",
+    "ad-click-prediction",
+    "similar-listings",
+    "news-feed",
+    "people-you-may-know",
+}
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def built_in():
+    cases, errors = load_cases(knowledge_dir())
+    assert errors == []
+    return cases
+
+
+def test_all_ten_contract_cases_are_present(built_in) -> None:
+    assert set(built_in) >= CONTRACT_CASES
+
+
+@pytest.mark.parametrize("case_id", sorted(CONTRACT_CASES))
+def test_built_in_case_is_complete(built_in, case_id: str) -> None:
+    case = built_in[case_id]
+    assert case.title and len(case.problem.split()) >= 15
+    for stage in STAGES:
+        notes = case.stages[stage]
+        assert 5 <= len(notes.key_points) <= 10, stage
+        assert 2 <= len(notes.follow_ups) <= 4, stage
+        assert all(not p.text.endswith("?") for p in notes.key_points)
+        assert all(len(p.text.split()) >= 6 for p in notes.key_points), "specific enough to check"
+    assert 6 <= len(case.facts) <= 10
+    assert all(f.label for f in case.facts)
+    assert 2 <= len(case.curveballs) <= 3
+    assert all(c.expect for c in case.curveballs)
+    assert case.staff_probes
+
+
+def test_minimal_contract_form_is_accepted() -> None:
+    text = (DATA / "minimal_case.md").read_text()
+    case = parse_case(text, "parking", "cases/parking.md")
+    assert case.title == "Parking spot finder"
+    assert case.stages[Stage.CLARIFY_REQUIREMENTS].follow_ups == [
+        "How far ahead does the driver need the prediction?"
+    ]
+    assert len(case.rubric(Stage.MONITORING)) == 1
+    assert case.facts[0].label is None
+    assert case.curveballs == []
+
+
+def test_rubric_point_ids_are_stable_and_unique(built_in) -> None:
+    ids = [p.id for c in built_in.values() for s in STAGES for p in c.rubric(s)]
+    assert len(ids) == len(set(ids))
+    assert "news-feed/evaluation/1" in ids
+
+
+def test_stage_headings_match_case_insensitively() -> None:
+    text = (
+        (DATA / "minimal_case.md")
+        .read_text()
+        .replace("## Model development", "## MODEL development")
+    )
+    assert parse_case(text, "p", "cases/p.md").rubric(Stage.MODEL_DEVELOPMENT)
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        (lambda t: t.replace("## Evaluation", "## Testing"), "missing the section '## Evaluation'"),
+        (lambda t: t.replace("# Parking spot finder\n", ""), "first heading"),
+        (lambda t: t.replace("## Interviewer facts", "## Facts"), "Interviewer facts"),
+    ],
+)
+def test_malformed_case_names_file_and_problem(edit, problem: str) -> None:
+    text = edit((DATA / "minimal_case.md").read_text())
+    with pytest.raises(NoteFormatError) as caught:
+        parse_case(text, "parking", "cases/parking.md")
+    assert str(caught.value).startswith("cases/parking.md:")
+    assert problem in str(caught.value)
+
+
+def test_one_broken_case_does_not_hide_the_others(tmp_path: Path) -> None:
+    root = tmp_path / "knowledge"
+    (root / "cases").mkdir(parents=True)
+    shutil.copy(DATA / "minimal_case.md", root / "cases" / "parking.md")
+    (root / "cases" / "broken.md").write_text("no heading here\n")
+    cases, errors = load_cases(root)
+    assert list(cases) == ["parking"]
+    assert len(errors) == 1 and str(errors[0]).startswith("cases/broken.md:")
+
+
+def test_unknown_case_lists_the_known_ones() -> None:
+    with pytest.raises(NotFoundError, match="known cases: ad-click-prediction"):
+        get_case(knowledge_dir(), "chess-bot")

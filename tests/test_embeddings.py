@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import socket
+
+import numpy as np
+import pytest
+
+from bot.embeddings import MiniLMEmbeddings, model_files
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args, **kwargs):
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+def test_model_files_come_from_installed_packages() -> None:
+    model, tokenizer = model_files()
+    assert "site-packages" in str(model) and model.stat().st_size > 20_000_000
+    assert tokenizer.name == "tokenizer.json"
+
+
+def test_embeddings_load_and_run_with_the_network_cut(no_network) -> None:
+    embeddings = MiniLMEmbeddings()
+    vectors = np.array(embeddings.embed_documents(["ranking metric NDCG", "bake bread"]))
+    query = np.array(embeddings.embed_query("how do I measure ranking quality"))
+    assert vectors.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert query @ vectors[0] > query @ vectors[1] + 0.2
