@@ -1,0 +1,280 @@
+"""The session store: interviews, their turns and reports, never lost.
+
+`SessionStore` is the interface; `SQLiteStore` the embedded default (WAL, one connection per
+thread, every write its own transaction). A candidate's turn is committed before any model
+is called; an interviewer's turn and the conductor's state are committed together, so a
+crash at any moment leaves a session that resumes exactly where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.errors import NotFoundError
+from bot.stages import Stage
+
+Role = Literal["interviewer", "candidate"]
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+    content: str
+    stage: Stage | None = None
+    kind: str = "answer"
+    complete: bool = True
+    meta: dict[str, Any] = Field(default_factory=dict)
+    seq: int = 0
+    created_at: float = Field(default_factory=time.time)
+
+
+class SessionInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    case_id: str
+    level: str
+    status: str = "active"
+    created_at: float = Field(default_factory=time.time)
+    updated_at: float = Field(default_factory=time.time)
+    overall_score: float | None = None
+
+
+class SessionStore(Protocol):
+    def create(self, case_id: str, level: str, state: dict) -> SessionInfo: ...
+
+    def get(self, session_id: str) -> SessionInfo: ...
+
+    def list(self, limit: int = 100) -> list[SessionInfo]: ...
+
+    def add_turn(self, session_id: str, turn: Turn, state: dict | None = None) -> Turn: ...
+
+    def turns(self, session_id: str) -> list[Turn]: ...
+
+    def state(self, session_id: str) -> dict: ...
+
+    def set_status(self, session_id: str, status: str) -> None: ...
+
+    def save_report(self, session_id: str, report: dict, overall: float) -> None: ...
+
+    def report(self, session_id: str) -> dict | None: ...
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL,
+    level TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    state TEXT NOT NULL,
+    overall_score REAL
+);
+CREATE TABLE IF NOT EXISTS turns (
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    seq INTEGER NOT NULL,
+    role TEXT NOT NULL,
+    content TEXT NOT NULL,
+    stage TEXT,
+    kind TEXT NOT NULL,
+    complete INTEGER NOT NULL,
+    meta TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    PRIMARY KEY (session_id, seq)
+);
+CREATE TABLE IF NOT EXISTS reports (
+    session_id TEXT PRIMARY KEY REFERENCES sessions(id),
+    report TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+"""
+
+
+class SQLiteStore:
+    """SQLite in WAL mode; safe to share between threads (a connection per thread)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        with self._write() as conn:
+            conn.executescript(_SCHEMA)
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def create(self, case_id: str, level: str, state: dict) -> SessionInfo:
+        info = SessionInfo(id=uuid.uuid4().hex[:12], case_id=case_id, level=level)
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                (
+                    info.id,
+                    case_id,
+                    level,
+                    info.status,
+                    info.created_at,
+                    info.updated_at,
+                    json.dumps(state),
+                ),
+            )
+        return info
+
+    def _row(self, session_id: str) -> sqlite3.Row:
+        row = self._conn().execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no session {session_id!r}; `mlsd sessions` lists them")
+        return row
+
+    def get(self, session_id: str) -> SessionInfo:
+        return _info(self._row(session_id))
+
+    def list(self, limit: int = 100) -> list[SessionInfo]:
+        rows = self._conn().execute(
+            "SELECT * FROM sessions ORDER BY created_at DESC LIMIT ?", (limit,)
+        )
+        return [_info(row) for row in rows]
+
+    def add_turn(self, session_id: str, turn: Turn, state: dict | None = None) -> Turn:
+        """Append a turn (and the conductor state that goes with it) in one transaction."""
+        with self._write() as conn:
+            (last,) = conn.execute(
+                "SELECT COALESCE(MAX(seq), 0) FROM turns WHERE session_id = ?", (session_id,)
+            ).fetchone()
+            saved = turn.model_copy(update={"seq": last + 1})
+            conn.execute(
+                "INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    saved.seq,
+                    saved.role,
+                    saved.content,
+                    saved.stage.value if saved.stage else None,
+                    saved.kind,
+                    int(saved.complete),
+                    json.dumps(saved.meta),
+                    saved.created_at,
+                ),
+            )
+            self._touch(conn, session_id, state)
+        return saved
+
+    def _touch(self, conn: sqlite3.Connection, session_id: str, state: dict | None) -> None:
+        if state is None:
+            conn.execute(
+                "UPDATE sessions SET updated_at = ? WHERE id = ?", (time.time(), session_id)
+            )
+            return
+        conn.execute(
+            "UPDATE sessions SET updated_at = ?, state = ? WHERE id = ?",
+            (time.time(), json.dumps(state), session_id),
+        )
+
+    def turns(self, session_id: str) -> list[Turn]:
+        rows = self._conn().execute(
+            "SELECT * FROM turns WHERE session_id = ? ORDER BY seq", (session_id,)
+        )
+        return [_turn(row) for row in rows]
+
+    def state(self, session_id: str) -> dict:
+        return json.loads(self._row(session_id)["state"])
+
+    def set_status(self, session_id: str, status: str) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE sessions SET status = ?, updated_at = ? WHERE id = ?",
+                (status, time.time(), session_id),
+            )
+
+    def save_report(self, session_id: str, report: dict, overall: float) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO reports VALUES (?, ?, ?)",
+                (session_id, json.dumps(report), time.time()),
+            )
+            conn.execute(
+                "UPDATE sessions SET status = 'graded', overall_score = ?, updated_at = ? "
+                "WHERE id = ?",
+                (overall, time.time(), session_id),
+            )
+
+    def report(self, session_id: str) -> dict | None:
+        row = (
+            self._conn()
+            .execute("SELECT report FROM reports WHERE session_id = ?", (session_id,))
+            .fetchone()
+        )
+        return json.loads(row["report"]) if row else None
+
+    def integrity_ok(self) -> bool:
+        return self._conn().execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _info(row: sqlite3.Row) -> SessionInfo:
+    return SessionInfo(
+        id=row["id"],
+        case_id=row["case_id"],
+        level=row["level"],
+        status=row["status"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        overall_score=row["overall_score"],
+    )
+
+
+def _turn(row: sqlite3.Row) -> Turn:
+    return Turn(
+        seq=row["seq"],
+        role=row["role"],
+        content=row["content"],
+        stage=Stage(row["stage"]) if row["stage"] else None,
+        kind=row["kind"],
+        complete=bool(row["complete"]),
+        meta=json.loads(row["meta"]),
+        created_at=row["created_at"],
+    )
+
+
+_STORES: dict[str, SQLiteStore] = {}
+_STORES_LOCK = threading.Lock()
+
+
+def open_store(data_dir: Path) -> SQLiteStore:
+    """One store object per database file and process."""
+    path = data_dir / "sessions.sqlite3"
+    with _STORES_LOCK:
+        if str(path) not in _STORES:
+            _STORES[str(path)] = SQLiteStore(path)
+        return _STORES[str(path)]
