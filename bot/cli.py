@@ -187,6 +187,178 @@ def ask(question: str, case_id: str | None, as_json: bool) -> None:
         click.echo(f"  [{n}] {citation.source}")
 
 
+def _engine() -> Any:
+    from bot.engine import Engine
+
+    return Engine(_settings())
+
+
+def _load_answers(path: str) -> list[str]:
+    import json
+    from pathlib import Path
+
+    from bot.errors import InputError
+
+    try:
+        answers = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as error:
+        raise InputError(f"{path}: cannot read the answers ({error})") from None
+    if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
+        raise InputError(f"{path}: must be a JSON list of strings (the candidate's messages)")
+    return answers
+
+
+def _show(pieces: Any, prefix: str = "Interviewer: ") -> None:
+    click.echo(prefix, nl=False)
+    for piece in pieces:
+        click.echo(piece, nl=False)
+    click.echo()
+
+
+def _run_line(interview: Any, line: str) -> bool:
+    """One candidate input (an answer or a slash command); False when the interview ends."""
+    from bot.errors import InputError
+
+    stripped = line.strip()
+    if stripped == "/end":
+        return False
+    try:
+        if stripped == "/hint":
+            _show(interview.hint())
+        elif stripped.startswith("/ask"):
+            _show(interview.ask(stripped[4:].strip()))
+        else:
+            _show(interview.respond(line))
+    except InputError as error:
+        click.echo(f"Error: {error}", err=True)
+    return not interview.finished
+
+
+@cli.command()
+@click.option("--case", "case_id", default=None, help="The case id (see `mlsd cases`).")
+@click.option(
+    "--level", type=click.Choice(["mid", "senior", "staff"]), default="senior", show_default=True
+)
+@click.option("--minutes", default=45.0, show_default=True, type=click.FloatRange(10, 120))
+@click.option(
+    "--answers",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="A JSON list of candidate messages: run unattended.",
+)
+@click.option("--transcript-out", type=click.Path(dir_okay=False), default=None)
+@click.option(
+    "--report-out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the report here (.json, plus .md and .html beside it).",
+)
+@click.option("--resume", "resume_id", default=None, help="Continue an interrupted session.")
+@_user_errors
+def interview(
+    case_id: str | None,
+    level: str,
+    minutes: float,
+    answers: str | None,
+    transcript_out: str | None,
+    report_out: str | None,
+    resume_id: str | None,
+) -> None:
+    """A mock interview in the terminal (/hint, /ask QUESTION, /end)."""
+    from bot.errors import InputError
+
+    if not case_id and not resume_id:
+        raise InputError("give --case ID (see `mlsd cases`) or --resume SESSION_ID")
+    engine = _engine()
+    scripted = _load_answers(answers) if answers else None
+    clock = "spoken" if scripted is not None else "wall"
+    if resume_id:
+        session = engine.load_interview(resume_id, clock=clock)
+        click.echo(f"resuming session {resume_id}", err=True)
+        for turn in session.turns():
+            click.echo(f"{turn.role.capitalize()}: {turn.content}")
+        if session.pending_answer() is not None:
+            _show(session.resume_pending())
+    else:
+        session = engine.new_interview(case_id, level, minutes, clock=clock)
+        click.echo(f"session {session.session_id} · {session.case.title} · {level}", err=True)
+        _show(session.open())
+    lines = iter(scripted) if scripted is not None else _stdin_lines()
+    for line in lines:
+        if scripted is not None:
+            click.echo(f"Candidate: {line}")
+        if not _run_line(session, line):
+            break
+    _finish(engine, session, transcript_out, report_out)
+
+
+def _stdin_lines() -> Any:
+    while True:
+        try:
+            yield click.prompt("You", prompt_suffix=": ")
+        except (EOFError, click.Abort):
+            return
+
+
+def _finish(engine: Any, session: Any, transcript_out: str | None, report_out: str | None):
+    import json
+    from pathlib import Path
+
+    from bot.report import to_markdown, write_report
+
+    report = engine.finish(session)
+    if transcript_out:
+        data = engine.transcript(session).model_dump(mode="json")
+        Path(transcript_out).write_text(json.dumps(data, indent=2, ensure_ascii=False))
+    if report_out:
+        write_report(report, Path(report_out).with_suffix(""))
+    click.echo(to_markdown(report))
+    click.echo(f"session {session.session_id} saved; report stored with it", err=True)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_user_errors
+def sessions(as_json: bool) -> None:
+    """List interview sessions (newest first)."""
+    from datetime import datetime
+
+    items = _engine().store.list()
+    if as_json:
+        _print_json([i.model_dump(mode="json") for i in items])
+        return
+    for item in items:
+        when = datetime.fromtimestamp(item.created_at).strftime("%Y-%m-%d %H:%M")
+        score = "" if item.overall_score is None else f"{item.overall_score:g}"
+        click.echo(
+            f"{item.id}  {when}  {item.case_id:<26} {item.level:<6} {item.status:<7} {score}"
+        )
+
+
+@cli.command()
+@click.argument("transcript", type=click.Path(dir_okay=False))
+@click.option(
+    "--level",
+    type=click.Choice(["mid", "senior", "staff"]),
+    default=None,
+    help="Level to grade against (default: the transcript's, else senior).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report JSON.")
+@click.option("--report-out", type=click.Path(dir_okay=False), default=None)
+@_user_errors
+def grade(transcript: str, level: str | None, as_json: bool, report_out: str | None) -> None:
+    """Grade a transcript file and print the report."""
+    from pathlib import Path
+
+    from bot.report import to_json, to_markdown, write_report
+    from bot.transcript import load_transcript
+
+    report = _engine().grade(load_transcript(Path(transcript)), level)
+    if report_out:
+        write_report(report, Path(report_out).with_suffix(""))
+    click.echo(to_json(report) if as_json else to_markdown(report))
+
+
 @cli.command()
 @click.option("--port", default=8501, show_default=True, help="Port on localhost.")
 @_user_errors

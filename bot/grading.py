@@ -131,11 +131,12 @@ def grade_stage(
 
 
 def _unique_spans(spans) -> list[Span]:
-    seen: dict[str, Span] = {}
-    for span in spans:
-        if span is not None and span.text not in seen:
-            seen[span.text] = span
-    return list(seen.values())
+    """Distinct evidence, longest first; a span inside another kept span is dropped."""
+    kept: list[Span] = []
+    for span in sorted((s for s in spans if s is not None), key=lambda s: -len(s.text)):
+        if not any(span.turn == k.turn and span.text in k.text for k in kept):
+            kept.append(span)
+    return kept
 
 
 def _clean(text: str) -> str:

@@ -124,7 +124,7 @@ class Chat:
             retries=settings.max_retries,
         )
 
-    def stream(self, messages: list[BaseMessage]) -> Iterator[str]:
+    def stream(self, messages: list[BaseMessage], **options: object) -> Iterator[str]:
         """Yield text as it is generated; a failure raises a ModelError.
 
         The text streamed before a failure is kept on the error (`partial`) and in
@@ -133,7 +133,7 @@ class Chat:
         self.last_partial = ""
         finished = False
         try:
-            for chunk in self.model.stream(messages):
+            for chunk in self.model.stream(messages, **options):
                 finished = finished or bool(chunk.response_metadata.get("finish_reason"))
                 text = _chunk_text(chunk.content)
                 if text:
@@ -151,9 +151,9 @@ class Chat:
             mapped.partial = self.last_partial
             raise mapped from error
 
-    def complete(self, messages: list[BaseMessage]) -> str:
+    def complete(self, messages: list[BaseMessage], **options: object) -> str:
         """The whole reply as one string."""
-        return "".join(self.stream(messages))
+        return "".join(self.stream(messages, **options))
 
 
 def _chunk_text(content: object) -> str:

@@ -66,6 +66,8 @@ class SessionStore(Protocol):
 
     def set_status(self, session_id: str, status: str) -> None: ...
 
+    def save_state(self, session_id: str, state: dict) -> None: ...
+
     def save_report(self, session_id: str, report: dict, overall: float) -> None: ...
 
     def report(self, session_id: str) -> dict | None: ...
@@ -109,8 +111,7 @@ class SQLiteStore:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        with self._write() as conn:
-            conn.executescript(_SCHEMA)
+        self._conn().executescript(_SCHEMA)
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -217,6 +218,10 @@ class SQLiteStore:
                 "UPDATE sessions SET status = ?, updated_at = ? WHERE id = ?",
                 (status, time.time(), session_id),
             )
+
+    def save_state(self, session_id: str, state: dict) -> None:
+        with self._write() as conn:
+            self._touch(conn, session_id, state)
 
     def save_report(self, session_id: str, report: dict, overall: float) -> None:
         with self._write() as conn:

@@ -87,3 +87,32 @@ def small_knowledge(tmp_path: Path) -> Path:
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(source / relative, root / relative)
     return root
+
+
+def repeating_chat(text: str) -> Chat:
+    """A Chat whose model always streams the same reply (e.g. a bad phrasing)."""
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    return Chat(model=FakeListChatModel(responses=[text]), where="the fake model", provider="fake")
+
+
+@pytest.fixture
+def engine(full_index_settings: Settings):
+    """The engine on the shared index, with a fake model whose phrasing is always rejected,
+    so interviewer lines are the conductor's own drafts (deterministic)."""
+    from bot.engine import Engine
+
+    return Engine(full_index_settings, chat=repeating_chat("Okay."))
+
+
+CALIBRATION = Path(__file__).parent / "data" / "calibration"
+
+
+def calibration(name: str) -> dict:
+    import json
+
+    return json.loads((CALIBRATION / f"{name}.json").read_text())
+
+
+def candidate_lines(name: str) -> list[str]:
+    return [t["content"] for t in calibration(name)["turns"] if t["role"] == "candidate"]

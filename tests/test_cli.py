@@ -133,3 +133,95 @@ def test_malformed_case_is_reported_and_others_still_listed(runner, monkeypatch,
     assert result.exit_code == 0
     assert "warning: cases/broken.md:" in result.stderr
     assert [c["id"] for c in json.loads(result.stdout)] == ["news-feed"]
+
+
+def test_interview_unattended_writes_transcript_and_report(
+    runner, monkeypatch, full_index_settings, tmp_path
+) -> None:
+    from tests.conftest import repeating_chat
+
+    _use_index(monkeypatch, full_index_settings)
+    monkeypatch.setattr(Chat, "from_settings", classmethod(lambda cls, s: repeating_chat("Ok.")))
+    answers = tmp_path / "answers.json"
+    answers.write_text(
+        json.dumps(
+            [
+                "What's the business goal and the scale?",
+                "/hint",
+                "/ask what is NDCG again?",
+                "I'd rank posts by a weighted sum of predicted engagement because actions "
+                "differ in value.",
+                "/end",
+            ]
+        )
+    )
+    result = runner.invoke(
+        cli,
+        [
+            "interview",
+            "--case",
+            "news-feed",
+            "--answers",
+            str(answers),
+            "--transcript-out",
+            str(tmp_path / "t.json"),
+            "--report-out",
+            str(tmp_path / "r.json"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    transcript = json.loads((tmp_path / "t.json").read_text())
+    assert transcript["case"] == "news-feed"
+    roles = [t["role"] for t in transcript["turns"]]
+    assert roles[0] == "interviewer" and "candidate" in roles
+    assert [h["kind"] for h in transcript["help_used"]] == ["hint", "concept"]
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert set(report["stages"]) == {
+        "clarify_requirements",
+        "frame_ml_task",
+        "data_preparation",
+        "model_development",
+        "evaluation",
+        "deployment_serving",
+        "monitoring",
+    }
+    assert (tmp_path / "r.html").is_file() and (tmp_path / "r.md").is_file()
+    listing = runner.invoke(cli, ["sessions", "--json"])
+    assert any(s["case_id"] == "news-feed" for s in json.loads(listing.stdout))
+
+
+def test_interview_needs_a_case(runner) -> None:
+    result = runner.invoke(cli, ["interview"])
+    assert result.exit_code == 1
+    assert "give --case ID" in result.stderr
+
+
+def test_grade_prints_contract_json(runner, monkeypatch, full_index_settings) -> None:
+    from pathlib import Path
+
+    _use_index(monkeypatch, full_index_settings)
+    path = Path(__file__).parent / "data" / "calibration" / "news-feed__weak.json"
+    if not path.exists():
+        path = Path(__file__).parent / "data" / "calibration" / "ad-click-prediction__weak.json"
+    result = runner.invoke(cli, ["grade", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["case"] == json.loads(path.read_text())["case"]
+    assert report["verdict"] in {"strong_hire", "hire", "lean_hire", "lean_no_hire", "no_hire"}
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        ('{"turns": []}', "case"),
+        ('{"case": "news-feed", "turns": [{"role": "judge", "content": "x"}]}', "turns.0.role"),
+    ],
+)
+def test_grade_malformed_transcript_is_one_line(runner, tmp_path, content, message) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    result = runner.invoke(cli, ["grade", str(path)])
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert len(line.splitlines()) == 1 and str(path) in line and message in line

@@ -11,6 +11,24 @@ SAMPLE_VARIABLES: dict[str, dict[str, object]] = {
         "passages": [{"source": "concepts/x.md", "text": "NDCG rewards relevant items on top."}],
         "question": "what is NDCG?",
     },
+    "interviewer_system.j2": {},
+    "interviewer_turn.j2": {
+        "interviewer_name": "Alex",
+        "level": "senior",
+        "case_title": "News feed ranking",
+        "stage_heading": "Evaluation",
+        "max_words": 45,
+        "notes": "Offline metrics for ranking.",
+        "candidate_message": "I'd use NDCG.",
+        "draft": "Okay. Why NDCG?",
+    },
+    "grade_judge.j2": {
+        "case_title": "News feed ranking",
+        "level": "senior",
+        "stages": [{"id": "evaluation", "points": ["Uses NDCG"]}],
+        "code_scores": "{}",
+        "turns": [{"role": "candidate", "content": "I'd use NDCG."}],
+    },
 }
 
 

@@ -1,0 +1,139 @@
+"""The engine facade: everything the CLI and the UI do goes through here."""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+from pathlib import Path
+
+from bot.ask import Answer
+from bot.ask import ask as ask_notes
+from bot.cases import Case, get_case, load_cases
+from bot.conductor import InterviewState
+from bot.config import Settings
+from bot.embeddings import build_embeddings
+from bot.errors import InputError
+from bot.evidence import RubricMatcher
+from bot.grading import LEVELS, Report, grade
+from bot.index import resolve_knowledge_dir
+from bot.interview import Interview, build_conductor, transcript_of
+from bot.llm import Chat
+from bot.retrieval import Retriever, open_retriever
+from bot.store import SessionStore, open_store
+from bot.transcript import Transcript
+
+_MATCHERS: dict[tuple[str, str, str], RubricMatcher] = {}
+_MATCHERS_LOCK = threading.Lock()
+
+
+class Engine:
+    """Settings plus lazily built services (index, embeddings, store, chat model)."""
+
+    def __init__(self, settings: Settings, chat: Chat | None = None) -> None:
+        self.settings = settings
+        self._chat = chat
+
+    @cached_property
+    def knowledge_root(self) -> Path:
+        return resolve_knowledge_dir(self.settings)
+
+    @cached_property
+    def store(self) -> SessionStore:
+        return open_store(self.settings.data_dir)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        return open_retriever(self.settings)
+
+    @cached_property
+    def embeddings(self):
+        return build_embeddings(self.settings)
+
+    @property
+    def chat(self) -> Chat:
+        if self._chat is None:
+            self._chat = Chat.from_settings(self.settings)
+        return self._chat
+
+    @property
+    def capable_model(self) -> bool:
+        """Only a configured server is trusted as a judge; the embedded model only phrases."""
+        return self.settings.llm == "openai" or (
+            self._chat is not None and self._chat.provider not in ("local", "fake")
+        )
+
+    def cases(self) -> dict[str, Case]:
+        return load_cases(self.knowledge_root)[0]
+
+    def case(self, case_id: str) -> Case:
+        return get_case(self.knowledge_root, case_id)
+
+    def matcher(self, case: Case) -> RubricMatcher:
+        key = (case.id, case.model_dump_json()[:2000], self.settings.embeddings)
+        with _MATCHERS_LOCK:
+            if key not in _MATCHERS:
+                _MATCHERS[key] = RubricMatcher(case, self.embeddings)
+            return _MATCHERS[key]
+
+    def ask(self, question: str, case_id: str | None = None) -> Answer:
+        chat = self.chat if self.settings.llm == "openai" else None
+        return ask_notes(self.retriever, question, case=case_id, chat=chat)
+
+    # ---- interviews ------------------------------------------------------------------
+
+    def new_interview(
+        self, case_id: str, level: str = "senior", minutes: float = 45, clock: str = "wall"
+    ) -> Interview:
+        if level not in LEVELS:
+            raise InputError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
+        case = self.case(case_id)
+        state = InterviewState(case_id=case.id, level=level, minutes=minutes)  # type: ignore[arg-type]
+        info = self.store.create(case.id, level, state.model_dump(mode="json"))
+        return self._interview(info.id, case, state, clock)
+
+    def load_interview(self, session_id: str, clock: str = "wall") -> Interview:
+        info = self.store.get(session_id)
+        state = InterviewState.model_validate(self.store.state(session_id))
+        return self._interview(info.id, self.case(info.case_id), state, clock)
+
+    def _interview(self, session_id: str, case: Case, state: InterviewState, clock: str):
+        return Interview(
+            session_id=session_id,
+            case=case,
+            state=state,
+            store=self.store,
+            conductor=build_conductor(case, self.matcher(case), self.knowledge_root),
+            retriever=self.retriever,
+            chat=self.chat,
+            knowledge_root=self.knowledge_root,
+            clock=clock,
+            max_answer_chars=self.settings.max_answer_chars,
+        )
+
+    def transcript(self, interview: Interview) -> Transcript:
+        data = transcript_of(
+            interview.case.id, interview.state.level, interview.turns(), interview.state
+        )
+        return Transcript.model_validate(data)
+
+    # ---- grading ---------------------------------------------------------------------
+
+    def grade(self, transcript: Transcript, level: str | None = None) -> Report:
+        level = level or transcript.level or "senior"
+        if level not in LEVELS:
+            raise InputError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
+        case = self.case(transcript.case)
+        report = grade(transcript, case, self.matcher(case), level)
+        if self.capable_model:
+            from bot.judge import refine
+
+            report = refine(report, transcript, case, self.matcher(case), self.chat)
+        return report
+
+    def finish(self, interview: Interview) -> Report:
+        """Grade the session and store the report with it."""
+        if not interview.finished:
+            interview.end()
+        report = self.grade(self.transcript(interview), interview.state.level)
+        self.store.save_report(interview.session_id, report.contract(), report.overall_score)
+        return report

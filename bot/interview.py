@@ -1,0 +1,274 @@
+"""An interview session: the conductor, the store and the model, wired together.
+
+The UI and the CLI both drive this class. Every candidate turn is committed before any model
+call; the interviewer's turn is committed together with the conductor's state once it is
+complete. `Interview.resume` continues a session exactly where it stopped, including a
+candidate turn that was saved but never answered.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from bot.ask import ask as ask_notes
+from bot.cases import Case
+from bot.conductor import (
+    Conductor,
+    Decision,
+    InterviewState,
+    looks_like_concept_question,
+    opening,
+)
+from bot.errors import InputError, ModelError
+from bot.evidence import RubricMatcher
+from bot.llm import Chat, to_messages
+from bot.notes import framework_notes
+from bot.phrasing import MAX_WORDS, clean, problems
+from bot.prompts import render
+from bot.retrieval import Retriever
+from bot.stages import STAGES, Phase, Stage
+from bot.store import SessionStore, Turn
+
+log = logging.getLogger(__name__)
+WORDS_PER_MINUTE_SPOKEN = 130
+PHRASING_MAX_TOKENS = 80
+
+
+def spoken_seconds(text: str) -> float:
+    """How long saying `text` takes, plus a little thinking time."""
+    return len(text.split()) / WORDS_PER_MINUTE_SPOKEN * 60 + 15
+
+
+@dataclass
+class Interview:
+    """One session. `clock` is `wall` (real time) or `spoken` (estimated from the words)."""
+
+    session_id: str
+    case: Case
+    state: InterviewState
+    store: SessionStore
+    conductor: Conductor
+    retriever: Retriever
+    chat: Chat | None
+    knowledge_root: object
+    clock: str = "wall"
+    max_answer_chars: int = 8000
+    last_turn_at: float = field(default_factory=time.monotonic)
+    phrasing_rejections: int = 0
+
+    # ---- lifecycle ------------------------------------------------------------------
+
+    def open(self) -> Iterator[str]:
+        """The opening line (only for a new session)."""
+        decision = opening(self.case, self.state)
+        yield from self._deliver(decision, "")
+
+    @property
+    def finished(self) -> bool:
+        return self.state.phase == Phase.DONE
+
+    def turns(self) -> list[Turn]:
+        return self.store.turns(self.session_id)
+
+    def pending_answer(self) -> str | None:
+        """A candidate turn that was saved but never answered (a crash in between)."""
+        turns = self.turns()
+        if turns and turns[-1].role == "candidate" and not self.finished:
+            return turns[-1].content
+        return None
+
+    # ---- the candidate's turn --------------------------------------------------------
+
+    def check_answer(self, text: str) -> str:
+        """The answer, or InputError before anything is saved or called."""
+        if not text or not text.strip():
+            raise InputError("your answer is empty; type something (or /end to finish)")
+        if len(text) > self.max_answer_chars:
+            raise InputError(
+                f"your answer is {len(text):,} characters; the limit is "
+                f"{self.max_answer_chars:,}. Shorten it and send again (your draft is kept)"
+            )
+        return text.strip()
+
+    def respond(self, text: str) -> Iterator[str]:
+        """Save the candidate's answer, then stream the interviewer's reply."""
+        text = self.check_answer(text)
+        if self.finished:
+            raise InputError("this interview has ended; start a new one")
+        self._tick(text)
+        self.store.add_turn(
+            self.session_id,
+            Turn(role="candidate", content=text, stage=self.state.stage, kind="answer"),
+        )
+        yield from self._reply_to(text)
+
+    def resume_pending(self) -> Iterator[str]:
+        """Answer a candidate turn that was committed before a crash."""
+        pending = self.pending_answer()
+        if pending is not None:
+            yield from self._reply_to(pending)
+
+    def _reply_to(self, text: str) -> Iterator[str]:
+        concept = self._concept_answer(text)
+        decision = concept or self.conductor.decide(self.state, text)
+        yield from self._deliver(decision, text)
+
+    def _tick(self, text: str) -> None:
+        now = time.monotonic()
+        if self.clock == "spoken":
+            seconds = spoken_seconds(text)
+        else:
+            seconds = min(now - self.last_turn_at, 600)
+        self.last_turn_at = now
+        self.conductor.elapsed(self.state, seconds)
+
+    def _concept_answer(self, text: str) -> Decision | None:
+        if not looks_like_concept_question(text) or self.conductor.fact_for(text) is not None:
+            return None
+        answer = ask_notes(self.retriever, text)
+        if not answer.covered:
+            return None
+        sources = [c.source for c in answer.citations]
+        cited = f"{answer.answer} (from {', '.join(sources)})"
+        return self.conductor.concept(self.state, text, cited, sources)
+
+    # ---- commands -------------------------------------------------------------------
+
+    def hint(self) -> Iterator[str]:
+        stage = self.state.stage or Stage.CLARIFY_REQUIREMENTS
+        notes = framework_notes(self.knowledge_root)
+        hints = notes[stage].hints if stage in notes else []
+        yield from self._deliver(self.conductor.hint(self.state, hints), "")
+
+    def ask(self, question: str) -> Iterator[str]:
+        """A concept question (`/ask`), answered from the notes and recorded as help."""
+        question = self.check_answer(question)
+        answer = ask_notes(self.retriever, question)
+        sources = [c.source for c in answer.citations]
+        text = answer.answer + (f" (from {', '.join(sources)})" if sources else "")
+        yield from self._deliver(self.conductor.concept(self.state, question, text, sources), "")
+
+    def end(self) -> None:
+        self.conductor.end_now(self.state)
+        self.store.save_state(self.session_id, self.state.model_dump(mode="json"))
+        self.store.set_status(self.session_id, "ended")
+
+    # ---- the interviewer's turn ------------------------------------------------------
+
+    def _deliver(self, decision: Decision, candidate_text: str) -> Iterator[str]:
+        """Phrase (maybe), stream, then commit the turn with the state."""
+        text = self._phrase(decision, candidate_text) if decision.phrase else decision.text
+        streamed = ""
+        for piece in _pieces(text):
+            streamed += piece
+            yield piece
+        meta = {"action": decision.action}
+        if decision.help:
+            meta["help"] = decision.help
+        self.store.add_turn(
+            self.session_id,
+            Turn(
+                role="interviewer",
+                content=streamed,
+                stage=decision.stage,
+                kind=decision.kind,
+                meta=meta,
+            ),
+            state=self.state.model_dump(mode="json"),
+        )
+        if decision.action == "end":
+            self.store.set_status(self.session_id, "ended")
+
+    def _phrase(self, decision: Decision, candidate_text: str) -> str:
+        if self.chat is None or decision.stage is None:
+            return decision.text
+        try:
+            line = clean(self._generate_line(decision, candidate_text))
+        except ModelError as error:
+            log.warning("phrasing failed, using the draft: %s", error)
+            return decision.text
+        if not line:
+            self.phrasing_rejections += 1
+            return decision.text
+        rubric = [p.text for s in STAGES for p in self.case.rubric(s)]
+        earlier = [t.content for t in self.turns() if t.role == "interviewer"][-12:]
+        issues = problems(
+            line,
+            decision.text,
+            rubric,
+            earlier,
+            self.retriever.embeddings,
+            allowed_text=candidate_text,
+        )
+        if issues:
+            self.phrasing_rejections += 1
+            log.info("phrasing rejected (%s): %r", "; ".join(issues), line)
+            return decision.text
+        return line
+
+    def _generate_line(self, decision: Decision, candidate_text: str) -> str:
+        """The model's line, abandoned early (empty) once it runs past the length bound."""
+        assert self.chat is not None
+        text = ""
+        stream = self.chat.stream(
+            self._phrasing_prompt(decision, candidate_text), max_tokens=PHRASING_MAX_TOKENS
+        )
+        for piece in stream:
+            text += piece
+            if len(text.split()) > MAX_WORDS or "\n\n" in text.strip():
+                stream.close()
+                return ""
+        return text
+
+    def _phrasing_prompt(self, decision: Decision, candidate_text: str):
+        stage = decision.stage
+        hits = self.retriever.search(
+            f"{stage.heading} {candidate_text[:300]}", k=1, case=self.case.id, stage=stage
+        )
+        prompt = render(
+            "interviewer_turn",
+            interviewer_name="Alex",
+            level=self.state.level,
+            case_title=self.case.title,
+            stage_heading=stage.heading,
+            max_words=45,
+            notes="\n".join(" ".join(h.text.split())[:240] for h in hits),
+            candidate_message=candidate_text[-600:],
+            draft=decision.text,
+        )
+        return to_messages(render("interviewer_system"), [("user", prompt)])
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """Stream a validated line word by word."""
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        yield word if i == len(words) - 1 else word + " "
+
+
+def build_conductor(case: Case, matcher: RubricMatcher, knowledge_root) -> Conductor:
+    notes = framework_notes(knowledge_root)
+    budgets = {s: notes[s].budget_minutes if s in notes else 6.0 for s in STAGES}
+    return Conductor(case, matcher, budgets)
+
+
+def transcript_of(case_id: str, level: str, turns: list[Turn], state: InterviewState) -> dict:
+    """The contract's transcript JSON, with our extra keys (readers ignore unknown keys)."""
+    return {
+        "case": case_id,
+        "level": level,
+        "turns": [
+            {
+                "role": t.role,
+                "content": t.content,
+                "stage": t.stage.value if t.stage else None,
+                "kind": t.kind,
+            }
+            for t in turns
+        ],
+        "help_used": state.help_used,
+        "time_per_stage": {s.value: round(state.stages[s].seconds / 60, 1) for s in STAGES},
+    }

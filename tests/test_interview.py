@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.errors import InputError
+from bot.store import Turn
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_candidate_turn_is_saved_before_the_model_is_called(engine) -> None:
+    interview = engine.new_interview("news-feed", clock="spoken")
+    "".join(interview.open())
+    stream = interview.respond("What is the scale?")
+    next(stream)
+    turns = interview.turns()
+    assert turns[-1].role == "candidate" and turns[-1].content == "What is the scale?"
+
+
+@pytest.mark.parametrize("bad", ["", "   \n ", "x" * 8001])
+def test_bad_answers_are_refused_before_anything_is_saved(engine, bad: str) -> None:
+    interview = engine.new_interview("news-feed", clock="spoken")
+    "".join(interview.open())
+    before = len(interview.turns())
+    with pytest.raises(InputError):
+        "".join(interview.respond(bad))
+    assert len(interview.turns()) == before
+
+
+def test_resume_answers_a_turn_saved_before_a_crash(engine) -> None:
+    interview = engine.new_interview("news-feed", clock="spoken")
+    "".join(interview.open())
+    engine.store.add_turn(interview.session_id, Turn(role="candidate", content="How many users?"))
+    again = engine.load_interview(interview.session_id, clock="spoken")
+    assert again.pending_answer() == "How many users?"
+    reply = "".join(again.resume_pending())
+    assert reply
+    assert again.turns()[-1].role == "interviewer"
+    assert again.pending_answer() is None
+
+
+def test_kill_9_mid_interview_loses_no_committed_turn(full_index_settings, engine) -> None:
+    env = {
+        **os.environ,
+        "MLSD_DATA_DIR": str(full_index_settings.data_dir),
+        "PYTHONPATH": str(ROOT),
+    }
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "crash_interview.py"), "news-feed"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    session_id = process.stdout.readline().strip()
+    committed = -1
+    deadline = time.monotonic() + 120
+    while committed < 3 and time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if line.startswith("committed"):
+            committed = int(line.split()[1])
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    resumed = engine.load_interview(session_id, clock="spoken")
+    answers = [t.content for t in resumed.turns() if t.role == "candidate"]
+    assert len(answers) >= committed + 1
+    assert answers[: committed + 1] == [
+        f"Answer number {n}: I would use logged impressions as data." for n in range(committed + 1)
+    ]
+    assert engine.store.integrity_ok()
+    "".join(resumed.resume_pending())
+    reply = "".join(resumed.respond("Let's continue with the model."))
+    assert reply
+
+
+def test_finish_grades_and_stores_the_report(engine) -> None:
+    interview = engine.new_interview("news-feed", clock="spoken")
+    "".join(interview.open())
+    "".join(interview.respond("What's the business goal?"))
+    report = engine.finish(interview)
+    assert engine.store.report(interview.session_id)["overall_score"] == report.overall_score
+    assert engine.store.get(interview.session_id).status == "graded"

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from bot.errors import NotFoundError
+from bot.stages import Stage
+from bot.store import SQLiteStore, Turn
+
+
+@pytest.fixture
+def store(tmp_path) -> SQLiteStore:
+    return SQLiteStore(tmp_path / "sessions.sqlite3")
+
+
+def test_turns_are_kept_in_order_with_their_stage(store) -> None:
+    info = store.create("news-feed", "senior", {"phase": "intro"})
+    store.add_turn(info.id, Turn(role="interviewer", content="Hi"))
+    store.add_turn(info.id, Turn(role="candidate", content="Hello", stage=Stage.EVALUATION))
+    turns = store.turns(info.id)
+    assert [(t.seq, t.role, t.content) for t in turns] == [
+        (1, "interviewer", "Hi"),
+        (2, "candidate", "Hello"),
+    ]
+    assert turns[1].stage == Stage.EVALUATION
+
+
+def test_state_is_saved_with_the_interviewer_turn(store) -> None:
+    info = store.create("news-feed", "senior", {"n": 0})
+    store.add_turn(info.id, Turn(role="interviewer", content="Q"), state={"n": 1})
+    assert store.state(info.id) == {"n": 1}
+
+
+def test_wal_mode_and_integrity(store) -> None:
+    mode = store._conn().execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"
+    assert store.integrity_ok()
+
+
+def test_unknown_session_is_a_clear_error(store) -> None:
+    with pytest.raises(NotFoundError, match="mlsd sessions"):
+        store.get("nope")
+
+
+def test_concurrent_sessions_never_mix_or_lock(store) -> None:
+    ids = [store.create("news-feed", "senior", {}).id for _ in range(8)]
+    errors: list[Exception] = []
+
+    def write(session_id: str) -> None:
+        try:
+            for n in range(25):
+                store.add_turn(session_id, Turn(role="candidate", content=f"{session_id}-{n}"))
+        except Exception as error:  # pragma: no cover - the assertion reports it
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    for session_id in ids:
+        turns = store.turns(session_id)
+        assert [t.content for t in turns] == [f"{session_id}-{n}" for n in range(25)]
+
+
+def test_report_is_stored_and_marks_the_session_graded(store) -> None:
+    info = store.create("news-feed", "senior", {})
+    store.save_report(info.id, {"overall_score": 50}, 50)
+    assert store.report(info.id) == {"overall_score": 50}
+    assert store.get(info.id).status == "graded"
