@@ -58,6 +58,7 @@ class Interview:
     max_answer_chars: int = 8000
     last_turn_at: float = field(default_factory=time.monotonic)
     phrasing_rejections: int = 0
+    phrasing_attempts: int = 0
 
     # ---- lifecycle ------------------------------------------------------------------
 
@@ -185,6 +186,7 @@ class Interview:
     def _phrase(self, decision: Decision, candidate_text: str) -> str:
         if self.chat is None or decision.stage is None:
             return decision.text
+        self.phrasing_attempts += 1
         try:
             line = clean(self._generate_line(decision, candidate_text))
         except ModelError as error:

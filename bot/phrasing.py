@@ -32,10 +32,19 @@ def _ngrams(text: str, n: int = 6) -> set[tuple[str, ...]]:
     return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
 
 
+_META_PREFIX = re.compile(
+    r"^\s*((the )?interviewer('s)?( next line)?( is| says)?\s*:?|here is the line:?)\s*", re.I
+)
+
+
 def clean(text: str) -> str:
-    text = text.strip().strip('"').strip()
-    text = re.sub(r"^\s*interviewer\s*:\s*", "", text, flags=re.I)
-    return " ".join(text.split())
+    """Strip a meta prefix and quotes, and keep the text up to the first question mark
+    (a small model often rambles on after its question)."""
+    text = " ".join(text.split())
+    text = _META_PREFIX.sub("", text).strip().strip("\"'“”").strip()
+    if "?" in text:
+        text = text[: text.index("?") + 1]
+    return text.strip("\"'“” ")
 
 
 def problems(
