@@ -27,7 +27,7 @@ TRANSCRIPTS = ["video-recommendation__solid", "ad-click-prediction__excellent"]
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def timed(pieces) -> tuple[float, float]:
@@ -57,7 +57,9 @@ def main() -> None:
         engine = Engine(load_settings())
         engine.retriever  # build the index before timing
         for name in TRANSCRIPTS:
-            data = json.loads((ROOT / "tests" / "data" / "calibration" / f"{name}.json").read_text())
+            data = json.loads(
+                (ROOT / "tests" / "data" / "calibration" / f"{name}.json").read_text()
+            )
             interview = engine.new_interview(data["case"], clock="spoken")
             timed(interview.open())
             for turn in data["turns"]:
@@ -70,14 +72,20 @@ def main() -> None:
             rejected += interview.phrasing_rejections
     speed = raw_speed()
     print(f"interviewer turns: {len(firsts)} over {len(TRANSCRIPTS)} unattended interviews")
-    print(f"time to first token: p50 {statistics.median(firsts):.2f} s, "
-          f"p95 {percentile(firsts, 0.95):.2f} s")
+    print(
+        f"time to first token: p50 {statistics.median(firsts):.2f} s, "
+        f"p95 {percentile(firsts, 0.95):.2f} s"
+    )
     print(f"full turn: p50 {statistics.median(totals):.2f} s, p95 {percentile(totals, 0.95):.2f} s")
-    print(f"model phrasing: {attempts} turns phrased by the model, {rejected} rejected by "
-          f"validation and replaced by the curated line ({attempts - rejected} kept)")
-    print(f"raw llama.cpp generation: {speed:.0f} tokens/s; a 60-token line would take "
-          f"{60 / speed:.2f} s, so our p50 turn is {statistics.median(totals) / (60 / speed):.1f}x "
-          "that")
+    print(
+        f"model phrasing: {attempts} turns phrased by the model, {rejected} rejected by "
+        f"validation and replaced by the curated line ({attempts - rejected} kept)"
+    )
+    print(
+        f"raw llama.cpp generation: {speed:.0f} tokens/s; a 60-token line would take "
+        f"{60 / speed:.2f} s, so our p50 turn is {statistics.median(totals) / (60 / speed):.1f}x "
+        "that"
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import re
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from bot.errors import ModelError
 from bot.llm import Chat, to_messages
 from bot.prompts import render
 from bot.retrieval import Hit, Retriever, words
@@ -123,7 +124,10 @@ def ask(
     if not is_covered(question, hits):
         return Answer(answer=NOT_COVERED, citations=[], covered=False)
     if chat is not None:
-        written = written_answer(chat, question, hits)
+        try:
+            written = written_answer(chat, question, hits)
+        except ModelError:
+            written = None
         if written is not None:
             return written
     return extractive_answer(retriever, question, hits)

@@ -377,6 +377,7 @@ def ui(port: int) -> None:
         "--server.headless=true",
         "--browser.gatherUsageStats=false",
         "--global.developmentMode=false",
+        "--client.toolbarMode=viewer",
     ]
     click.echo(f"mlsd: serving on http://127.0.0.1:{port}", err=True)
     raise SystemExit(subprocess.call(command))

@@ -322,6 +322,13 @@ class Conductor:
             return self._follow(state, stage, moved)
         if _MOVE_ON.search(text) or self._stage_done(state, stage):
             return self._advance(state)
+        following = STAGES[stage.index + 1] if stage.index + 1 < len(STAGES) else None
+        if (
+            following
+            and strength[following] >= RELEVANT
+            and strength[following] > (strength[stage] + 0.05)
+        ):
+            return self._follow(state, stage, following)
         if strength[stage] < RELEVANT and gained[stage] == 0:
             return self._steer_back(state, stage)
         return self._probe(state, stage)

@@ -59,6 +59,7 @@ class Interview:
     last_turn_at: float = field(default_factory=time.monotonic)
     phrasing_rejections: int = 0
     phrasing_attempts: int = 0
+    model_notice: str | None = None
 
     # ---- lifecycle ------------------------------------------------------------------
 
@@ -191,7 +192,9 @@ class Interview:
             line = clean(self._generate_line(decision, candidate_text))
         except ModelError as error:
             log.warning("phrasing failed, using the draft: %s", error)
+            self.model_notice = f"{error} (the interviewer used its own wording meanwhile)"
             return decision.text
+        self.model_notice = None
         if not line:
             self.phrasing_rejections += 1
             return decision.text

@@ -1,46 +1,428 @@
-"""The web app: a chat with the configured model (the full interview UI builds on this)."""
+"""The web app: mock interview, concept Q&A, report and history.
+
+Thin by design: every action calls `bot.engine.Engine`, the same engine as the CLI. The
+session id lives in the URL (`?session=...`), so a reload or a dropped connection restores
+the conversation from the store. Model and candidate text is shown as escaped Markdown,
+never as HTML. An API key typed here stays in this browser session's memory only.
+"""
 
 from __future__ import annotations
 
+import random
+import re
+from datetime import datetime
+
+import altair as alt
 import streamlit as st
 
-from bot.chat import ChatSession
-from bot.config import load_settings
-from bot.errors import MlsdError
+from bot.config import Settings, load_settings
+from bot.engine import Engine
+from bot.errors import InputError, MlsdError, ModelError
+from bot.grading import Report
+from bot.report import to_html, to_json, to_markdown
+from bot.stages import STAGES
+
+LEVELS = ["mid", "senior", "staff"]
+VIEWS = {"interview": "Mock interview", "ask": "Concept Q&A", "history": "History"}
+SURPRISE = "🎲 Surprise me"
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#!|<>{}()~+-])")
 
 
-@st.cache_resource(show_spinner="Loading the chat model…")
-def _chat_session_factory() -> tuple[object, str]:
-    settings = load_settings()
-    return settings, settings.describe_model
+def safe_md(text: str) -> str:
+    """Text shown as Markdown with nothing able to form HTML, links, images or code."""
+    lines = [_MD_SPECIAL.sub(r"\\\1", line) for line in str(text).splitlines()]
+    return "  \n".join(lines) or " "
 
 
-def _session() -> ChatSession:
-    if "chat" not in st.session_state:
-        settings, _ = _chat_session_factory()
-        st.session_state.chat = ChatSession.from_settings(settings)
-    return st.session_state.chat
+# ---- settings and engine (per browser session) ------------------------------------------
+
+
+def session_settings() -> Settings:
+    base = load_settings()
+    choice = st.session_state.get("model_choice", "embedded")
+    if choice == "embedded":
+        return base.model_copy(update={"llm": "local"})
+    update = {
+        "llm": "openai",
+        "openai_base_url": st.session_state.get("base_url") or None,
+        "model": st.session_state.get("model_name") or None,
+    }
+    key = st.session_state.get("api_key")
+    if key:
+        from pydantic import SecretStr
+
+        update["openai_api_key"] = SecretStr(key)
+    return base.model_copy(update=update)
+
+
+def engine() -> Engine:
+    settings = session_settings()
+    signature = (
+        settings.llm,
+        settings.openai_base_url,
+        settings.model,
+        bool(settings.openai_api_key),
+    )
+    if st.session_state.get("engine_signature") != signature:
+        st.session_state.engine = Engine(settings)
+        st.session_state.engine_signature = signature
+    return st.session_state.engine
+
+
+def sidebar_model_settings() -> None:
+    st.sidebar.subheader("Chat model")
+    st.sidebar.radio(
+        "Model",
+        ["embedded", "server"],
+        key="model_choice",
+        horizontal=True,
+        format_func=lambda v: "Embedded (offline)" if v == "embedded" else "OpenAI-compatible",
+    )
+    if st.session_state.model_choice == "embedded":
+        st.sidebar.caption(
+            "SmolLM2-135M runs on this machine: private and offline, but small. Our own code "
+            "runs the interview and the grade; a stronger model (OpenAI, or Ollama on your "
+            "machine) adds follow-ups that react to your words, written concept answers and "
+            "a second opinion on the grade."
+        )
+    else:
+        st.sidebar.text_input(
+            "Base URL", key="base_url", placeholder="http://localhost:11434/v1 (empty: OpenAI)"
+        )
+        st.sidebar.text_input("Model", key="model_name", placeholder="gpt-4o-mini / llama3.1")
+        st.sidebar.text_input(
+            "API key",
+            key="api_key",
+            type="password",
+            help="Kept in this browser session only; never written to disk.",
+        )
+    if st.sidebar.button("Test connection"):
+        test_connection()
+    st.sidebar.caption(f"Active: {engine().settings.describe_model}")
+
+
+def test_connection() -> None:
+    from bot.llm import to_messages
+
+    try:
+        with st.sidebar.status("Asking the model for a short reply…"):
+            reply = engine().chat.complete(
+                to_messages("Reply with OK.", [("user", "ping")]), max_tokens=5
+            )
+        st.sidebar.success(f"Connected: the model replied {reply.strip()[:40]!r}")
+    except MlsdError as error:
+        st.sidebar.error(str(error))
+
+
+# ---- interview ---------------------------------------------------------------------------
+
+
+def start_form() -> None:
+    st.header("Start a mock interview")
+    cases = engine().cases()
+    options = [SURPRISE, *cases]
+    case_id = st.selectbox(
+        "Case", options, format_func=lambda c: c if c == SURPRISE else cases[c].title
+    )
+    level = st.radio("Level", LEVELS, index=1, horizontal=True)
+    minutes = st.slider("Duration (minutes)", 20, 60, 45, step=5)
+    st.caption(f"Interviewer model: {engine().settings.describe_model}")
+    if st.button("Start interview", type="primary"):
+        chosen = random.choice(list(cases)) if case_id == SURPRISE else case_id
+        with st.spinner("Preparing the interviewer (the first start builds the index)…"):
+            interview = engine().new_interview(chosen, level, float(minutes))
+            "".join(interview.open())
+        st.query_params["session"] = interview.session_id
+        st.query_params["view"] = "interview"
+        st.rerun()
+
+
+def stage_tracker(interview) -> None:
+    state = interview.state
+    current = state.stage
+    cols = st.columns(len(STAGES))
+    for col, stage in zip(cols, STAGES, strict=True):
+        if stage == current:
+            col.markdown(f"**▶ {stage.heading}**")
+        elif state.stages[stage].visited:
+            col.markdown(f"✓ {stage.heading}")
+        else:
+            col.markdown(f"{stage.heading}")
+    used = state.elapsed_s / 60
+    st.progress(
+        min(1.0, used / state.minutes),
+        text=f"about {max(0, state.minutes - used):.0f} of {state.minutes:.0f} min left",
+    )
+
+
+def show_turns(interview) -> None:
+    for turn in interview.turns():
+        role = "assistant" if turn.role == "interviewer" else "user"
+        with st.chat_message(role):
+            st.markdown(safe_md(turn.content))
+            if not turn.complete:
+                st.caption("incomplete reply")
+
+
+def run_and_show(generator_factory, interview=None) -> None:
+    """Stream an interviewer reply; errors become one clear message with a retry."""
+    try:
+        with st.chat_message("assistant"):
+            st.write_stream(safe_md(piece) for piece in generator_factory())
+    except InputError as error:
+        st.error(str(error))
+        return
+    except ModelError as error:
+        st.session_state.model_error = str(error)
+    if interview is not None and interview.model_notice:
+        st.session_state.model_notice = interview.model_notice
+    st.rerun()
+
+
+def interview_view(session_id: str) -> None:
+    try:
+        interview = engine().load_interview(session_id)
+    except MlsdError as error:
+        st.error(str(error))
+        return
+    if interview.finished and engine().store.report(session_id):
+        st.query_params["view"] = "report"
+        st.rerun()
+    st.header(f"{interview.case.title} · {interview.state.level}")
+    stage_tracker(interview)
+    side_panel(interview)
+    show_turns(interview)
+    notice = st.session_state.pop("model_notice", None)
+    if notice:
+        st.warning(notice)
+    if st.session_state.get("model_error"):
+        st.error(f"{st.session_state.model_error} — your answer is saved.")
+        if st.button("Retry"):
+            st.session_state.model_error = None
+            run_and_show(interview.resume_pending)
+    elif interview.pending_answer() is not None:
+        run_and_show(interview.resume_pending)
+    draft = st.session_state.pop("draft", None)
+    if draft:
+        st.warning("Your last answer was not sent:")
+        st.code(draft, language=None)
+    answer = st.chat_input("Your answer…", disabled=interview.finished)
+    if answer:
+        try:
+            interview.check_answer(answer)
+        except InputError as error:
+            st.session_state.draft = answer
+            st.error(str(error))
+            return
+        run_and_show(lambda: interview.respond(answer), interview)
+
+
+def side_panel(interview) -> None:
+    with st.sidebar:
+        st.subheader("During the interview")
+        if st.button("💡 Hint", help="Progressive; each hint is noted in the report."):
+            run_and_show(interview.hint)
+        question = st.text_input(
+            "Ask a concept question",
+            key="concept_q",
+            help="Answered from our notes; noted as help used.",
+        )
+        if st.button("Ask") and question:
+            run_and_show(lambda: interview.ask(question))
+        if st.button("End interview", type="primary"):
+            with st.spinner("Grading…"):
+                engine().finish(interview)
+            st.query_params["view"] = "report"
+            st.rerun()
+
+
+# ---- report ------------------------------------------------------------------------------
+
+
+def stage_chart(report: Report) -> alt.Chart:
+    rows = [
+        {"stage": s.heading, "score": report.stages[s].score, "order": i}
+        for i, s in enumerate(STAGES)
+    ]
+    rows.append(
+        {
+            "stage": "Driving the interview",
+            "score": report.dimensions["driving"].score,
+            "order": len(STAGES),
+        }
+    )
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 4]), title="score (0-4)"),
+            y=alt.Y(
+                "stage:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelLimit=220)
+            ),
+        )
+    )
+
+
+def report_view(session_id: str) -> None:
+    data = engine().store.report(session_id)
+    if data is None:
+        st.info("This session has no report yet.")
+        return
+    report = Report.model_validate(data)
+    st.header(f"Report: {report.case_title}")
+    st.metric("Overall", f"{report.overall_score:g}/100")
+    st.subheader(f"Verdict: {report.verdict.replace('_', ' ')}")
+    for reason in report.verdict_reasons:
+        st.markdown(f"- {safe_md(reason)}")
+    if report.flags:
+        st.warning("Flags: " + ", ".join(report.flags))
+    st.altair_chart(stage_chart(report), use_container_width=True)
+    st.subheader("Practise next")
+    for item in report.practise_next:
+        st.markdown(f"1. {safe_md(item)}")
+    for stage in STAGES:
+        grade = report.stages[stage]
+        with st.expander(f"{stage.heading}: {grade.score}/4"):
+            for quote in grade.evidence:
+                st.markdown(f"> {safe_md(quote)}")
+            if grade.missing:
+                st.markdown("**Missing**")
+                for item in grade.missing:
+                    st.markdown(f"- {safe_md(item)}")
+            st.markdown("**What a strong answer covers**")
+            for item in grade.strong_answer:
+                st.markdown(f"- {safe_md(item)}")
+            if grade.reading:
+                st.caption("Reading: " + ", ".join(grade.reading))
+    st.subheader("Help used and time")
+    st.write(report.help_used or "No help used.")
+    st.write(report.time_per_stage)
+    downloads(report, session_id)
+
+
+def downloads(report: Report, session_id: str) -> None:
+    cols = st.columns(3)
+    cols[0].download_button("Download Markdown", to_markdown(report), f"report-{session_id}.md")
+    cols[1].download_button(
+        "Download HTML", to_html(report), f"report-{session_id}.html", mime="text/html"
+    )
+    cols[2].download_button(
+        "Download JSON", to_json(report), f"report-{session_id}.json", mime="application/json"
+    )
+
+
+# ---- concept Q&A and history -------------------------------------------------------------
+
+
+def ask_view() -> None:
+    st.header("Concept Q&A")
+    question = st.text_input("Ask about a concept (metrics, losses, retrieval, serving…)")
+    if question:
+        with st.spinner("Searching the notes…"):
+            answer = engine().ask(question)
+        st.markdown(safe_md(answer.answer))
+        for n, citation in enumerate(answer.citations, 1):
+            st.caption(f"[{n}] {citation.source}")
+
+
+def history_view() -> None:
+    st.header("History")
+    sessions = engine().store.list()
+    if not sessions:
+        st.info("No interviews yet.")
+        return
+    for info in sessions:
+        when = datetime.fromtimestamp(info.created_at).strftime("%Y-%m-%d %H:%M")
+        score = "–" if info.overall_score is None else f"{info.overall_score:g}"
+        cols = st.columns([3, 3, 1, 1, 1, 1])
+        cols[0].write(when)
+        cols[1].write(info.case_id)
+        cols[2].write(info.level)
+        cols[3].write(score)
+        if info.status == "graded" and cols[4].button("Report", key=f"r-{info.id}"):
+            open_session(info.id, "report")
+        if info.status == "active" and cols[5].button("Resume", key=f"c-{info.id}"):
+            open_session(info.id, "interview")
+    progress_chart(sessions)
+
+
+def open_session(session_id: str, view: str) -> None:
+    st.query_params["session"] = session_id
+    st.query_params["view"] = view
+    st.rerun()
+
+
+def progress_chart(sessions) -> None:
+    rows = []
+    for info in sorted(sessions, key=lambda s: s.created_at):
+        data = engine().store.report(info.id) if info.status == "graded" else None
+        for stage, grade in (data or {}).get("stages", {}).items():
+            rows.append(
+                {
+                    "session": datetime.fromtimestamp(info.created_at).isoformat(),
+                    "stage": stage,
+                    "score": grade["score"],
+                }
+            )
+    if rows:
+        st.subheader("Stage scores across sessions")
+        chart = (
+            alt.Chart(alt.Data(values=rows))
+            .mark_line(point=True)
+            .encode(
+                x=alt.X("session:T", title=None),
+                y=alt.Y("score:Q", scale=alt.Scale(domain=[0, 4])),
+                color="stage:N",
+            )
+        )
+        st.altair_chart(chart, use_container_width=True)
+
+
+# ---- routing -----------------------------------------------------------------------------
+
+
+def navigate() -> None:
+    st.query_params["view"] = st.session_state.nav
+    if st.session_state.nav == "interview" and st.query_params.get("view") == "interview":
+        session = st.query_params.get("session")
+        if session and engine().store.get(session).status == "graded":
+            del st.query_params["session"]
 
 
 def main() -> None:
     st.set_page_config(page_title="mlsd: ML system design mock interviewer", page_icon="🧭")
-    st.title("ML system design mock interviewer")
     try:
-        session = _session()
+        sidebar_model_settings()
     except MlsdError as error:
         st.error(str(error))
         return
-    st.caption(f"Model: {session.chat_description}")
-    for role, text in session.turns:
-        st.chat_message("user" if role == "user" else "assistant").text(text)
-    prompt = st.chat_input("Ask about ML system design…")
-    if prompt:
-        st.chat_message("user").text(prompt)
-        with st.chat_message("assistant"):
-            try:
-                st.write_stream(session.send(prompt))
-            except MlsdError as error:
-                st.error(f"{error} — send your message again to retry.")
+    view = st.query_params.get("view", "interview")
+    labels = list(VIEWS)
+    st.sidebar.radio(
+        "Go to",
+        labels,
+        format_func=VIEWS.get,
+        key="nav",
+        index=labels.index(view) if view in labels else 0,
+        on_change=navigate,
+    )
+    session_id = st.query_params.get("session")
+    try:
+        if view == "report" and session_id:
+            report_view(session_id)
+            if st.button("New interview"):
+                st.query_params.clear()
+                st.rerun()
+        elif view == "ask":
+            ask_view()
+        elif view == "history":
+            history_view()
+        elif session_id:
+            interview_view(session_id)
+        else:
+            start_form()
+    except MlsdError as error:
+        st.error(str(error))
 
 
 main()

@@ -1,0 +1,137 @@
+"""End to end in a real browser: Debian's headless Chromium driven by Playwright, against
+the app started by the README's run command (`make run`) with the embedded model."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (make test installs it)"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    port = _free_port()
+    data_dir = tmp_path_factory.mktemp("e2e-data")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLSD_", "OPENAI_"))}
+    env["MLSD_DATA_DIR"] = str(data_dir)
+    server = subprocess.Popen(
+        ["make", "--no-print-directory", "run", f"PORT={port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail("the app did not start")
+    yield url
+    os.killpg(server.pid, 15)
+    server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+def _send(page, text: str) -> None:
+    before = page.locator('[data-testid="stChatMessage"]').count()
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(text)
+    box.press("Enter")
+    page.wait_for_function(
+        f"document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= {before + 2}",
+        timeout=120_000,
+    )
+    page.wait_for_timeout(1500)
+
+
+def test_whole_interview_to_report_with_reload(app_url, browser) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(accept_downloads=True)
+    page.set_default_timeout(180_000)
+    page.goto(app_url)
+    page.get_by_text("Start a mock interview").wait_for()
+    page.get_by_role("button", name="Start interview").click()
+    page.get_by_test_id("stChatInputTextArea").wait_for()
+    page.wait_for_timeout(1500)
+    _send(page, "What is the business goal, and what scale are we talking about?")
+    _send(
+        page,
+        "I would frame it as a ranking problem with a two-stage funnel because the "
+        "catalogue is large: candidate generation, then a ranker.",
+    )
+    page.screenshot(path=str(ARTIFACTS / "interview.png"), full_page=True)
+    messages_before = page.locator('[data-testid="stChatMessage"]').all_inner_texts()
+    assert "session=" in page.url
+    page.reload()
+    page.get_by_test_id("stChatInputTextArea").wait_for()
+    page.wait_for_timeout(3000)
+    messages_after = page.locator('[data-testid="stChatMessage"]').all_inner_texts()
+    assert messages_after == messages_before, "a reload restores the conversation"
+    page.get_by_role("button", name="End interview").click()
+    page.get_by_text("Practise next").wait_for()
+    page.wait_for_timeout(2000)
+    page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download JSON").click()
+    report = json.loads(Path(download_info.value.path()).read_text())
+    assert set(report["stages"]) == {
+        "clarify_requirements",
+        "frame_ml_task",
+        "data_preparation",
+        "model_development",
+        "evaluation",
+        "deployment_serving",
+        "monitoring",
+    }
+    assert 0 <= report["overall_score"] <= 100
+    with page.expect_download() as html_info:
+        page.get_by_role("button", name="Download HTML").click()
+    html = Path(html_info.value.path()).read_text()
+    assert "<svg" in html and "<script" not in html.lower()

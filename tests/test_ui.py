@@ -1,0 +1,131 @@
+"""The web app through Streamlit's AppTest, with a fake chat model and the shared index."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from bot.llm import Chat
+from bot.paths import ui_app_path
+from tests.conftest import repeating_chat
+
+TIMEOUT = 120
+
+
+@pytest.fixture
+def app(monkeypatch, full_index_settings):
+    monkeypatch.setenv("MLSD_DATA_DIR", str(full_index_settings.data_dir))
+    monkeypatch.setattr(Chat, "from_settings", classmethod(lambda cls, s: repeating_chat("Ok.")))
+    at = AppTest.from_file(str(ui_app_path()), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _start(at: AppTest, case: str = "news-feed") -> AppTest:
+    at.selectbox[0].set_value(case)
+    next(b for b in at.button if b.label == "Start interview").click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def _chat_texts(at: AppTest) -> list[str]:
+    return [m.markdown[0].value for m in at.chat_message if m.markdown]
+
+
+def test_start_page_shows_cases_level_and_active_model(app) -> None:
+    assert "Surprise me" in app.selectbox[0].options[0]
+    assert "News feed ranking" in app.selectbox[0].options
+    assert any("SmolLM2" in c.value for c in app.caption)
+
+
+def test_interview_answer_hint_concept_end_report_history(app) -> None:
+    at = _start(app)
+    session = at.query_params["session"]
+    assert session
+    assert _chat_texts(at), "the opening is shown"
+    at.chat_input[0].set_value("What is the scale?").run()
+    assert not at.exception, at.exception
+    assert any("500" in t or "million" in t for t in _chat_texts(at))
+    _button(at, "💡 Hint").click().run()
+    assert any(t.startswith("Hint") for t in _chat_texts(at))
+    at.text_input(key="concept_q").set_value("what is NDCG again?")
+    _button(at, "Ask").click().run()
+    assert any("ranking\\-metrics" in t or "ranking-metrics" in t for t in _chat_texts(at))
+    _button(at, "End interview").click().run()
+    assert not at.exception, at.exception
+    assert at.query_params["view"] == "report"
+    assert any(m.label == "Overall" for m in at.metric)
+    assert len(at.get("download_button")) == 3
+    at.query_params["view"] = "history"
+    at.run()
+    assert not at.exception, at.exception
+    assert any(m.value == "news-feed" for m in at.markdown), "history lists the session"
+    assert any(b.label == "Report" for b in at.button)
+
+
+def test_reload_restores_the_conversation(app, monkeypatch, full_index_settings) -> None:
+    at = _start(app)
+    at.chat_input[0].set_value("How many daily active users are there?").run()
+    before = _chat_texts(at)
+    session = at.query_params["session"]
+    fresh = AppTest.from_file(str(ui_app_path()), default_timeout=TIMEOUT)
+    fresh.query_params["session"] = session
+    fresh.run()
+    assert not fresh.exception, fresh.exception
+    assert _chat_texts(fresh) == before
+
+
+def test_too_long_answer_is_refused_and_kept(app) -> None:
+    at = _start(app)
+    turns = len(_chat_texts(at))
+    at.chat_input[0].set_value("x" * 9000).run()
+    assert any("limit" in e.value for e in at.error)
+    assert len(_chat_texts(at)) == turns
+
+
+def test_candidate_html_is_shown_as_text(app) -> None:
+    at = _start(app)
+    at.chat_input[0].set_value("<script>alert(1)</script> [x](javascript:alert(1))").run()
+    shown = " ".join(_chat_texts(at))
+    assert "<script>" not in shown and "](javascript:" not in shown
+    assert "\\<script\\>" in shown
+
+
+def test_concept_page(app) -> None:
+    app.query_params["view"] = "ask"
+    app.run()
+    app.text_input[0].set_value("When should I prefer PR-AUC over ROC-AUC?").run()
+    assert any("roc-auc-vs-pr-auc" in c.value for c in app.caption)
+
+
+def test_history_resumes_an_unfinished_interview(app) -> None:
+    at = _start(app, "video-recommendation")
+    session = at.query_params["session"]
+    at.query_params.clear()
+    at.query_params["view"] = "history"
+    at.run()
+    resume = [b for b in at.button if b.label == "Resume"]
+    assert resume
+    resume[0].click().run()
+    assert not at.exception, at.exception
+    assert at.query_params["view"] == "interview"
+    assert at.query_params["session"] == session or at.query_params["session"]
+
+
+def test_unreachable_model_is_one_clear_message(monkeypatch, full_index_settings) -> None:
+    monkeypatch.setenv("MLSD_DATA_DIR", str(full_index_settings.data_dir))
+    at = AppTest.from_file(str(ui_app_path()), default_timeout=TIMEOUT)
+    at.run()
+    at.sidebar.radio(key="model_choice").set_value("server").run()
+    at.sidebar.text_input(key="base_url").set_value("http://127.0.0.1:9/v1").run()
+    next(b for b in at.sidebar.button if b.label == "Test connection").click().run()
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.sidebar.error]
+    assert errors and errors[0].startswith("no server at http://127.0.0.1:9/v1")
+    assert "Traceback" not in errors[0]
