@@ -55,7 +55,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as data_dir:
         os.environ["MLSD_DATA_DIR"] = data_dir
         engine = Engine(load_settings())
-        engine.retriever  # build the index before timing
+        assert engine.retriever.chunk_count > 0, "the index is built before timing"
         for name in TRANSCRIPTS:
             data = json.loads(
                 (ROOT / "tests" / "data" / "calibration" / f"{name}.json").read_text()
