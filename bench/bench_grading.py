@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from calibration import HELD_OUT, load_calibration  # noqa: E402
+from calibration import is_held_out, load_calibration  # noqa: E402
 
 from bot.cases import load_cases  # noqa: E402
 from bot.embeddings import local_embeddings  # noqa: E402
@@ -115,8 +115,8 @@ def main() -> None:
                 "flags": report.flags,
             }
         )
-    tuned = [r for r in rows if r["name"] not in HELD_OUT]
-    held = [r for r in rows if r["name"] in HELD_OUT]
+    tuned = [r for r in rows if not is_held_out(r["name"])]
+    held = [r for r in rows if is_held_out(r["name"])]
     print(f"calibration transcripts: {len(rows)} ({len(tuned)} tuning, {len(held)} held out)")
     summarise("tuning set", tuned)
     summarise("held out  ", held)
