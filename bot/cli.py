@@ -385,3 +385,7 @@ def ui(port: int) -> None:
 
 def main() -> None:
     cli(prog_name="mlsd")
+
+
+if __name__ == "__main__":
+    main()

@@ -121,6 +121,22 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
         self.close_connection = True
 
+    def _mode_truncated(self, body: dict) -> None:
+        data = b'{"id": "chatcmpl-stub", "object": "chat.completion", "choices": [{"index": 0, "mes'
+        if body.get("stream"):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            self.wfile.write(b"data: " + data)
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     def _mode_notjson(self, body: dict) -> None:
         data = b"<html>Bad gateway</html>"
         self.send_response(200)
