@@ -22,6 +22,7 @@ from bot.cases import Case, RubricPoint
 from bot.injection import hidden_parts, looks_like_injection
 from bot.retrieval import words
 from bot.stages import STAGES, Stage
+from bot.topics import topics_asked
 
 _BOUNDARY = re.compile(r"(?<=[.!?;])\s+|\n+")
 COVER_THRESHOLD = 0.50
@@ -118,7 +119,7 @@ class RubricMatcher:
         self.case = case
         self.embeddings = embeddings
         self.points = [p for s in STAGES for p in case.rubric(s)]
-        self._vectors = np.array(embeddings.embed_documents([p.text for p in self.points]))
+        self._vectors = np.array(embeddings.embed_documents([_topic(p.text) for p in self.points]))
         self._terms = _distinctive_terms(self.points)
 
     def raw_strengths(self, spans: list[Span]) -> np.ndarray:
@@ -136,6 +137,24 @@ class RubricMatcher:
         penalty = np.array([LIST_PENALTY if s.listy else 1.0 for s in spans])
         return self.raw_strengths(spans) * penalty[:, None] if spans else np.zeros((0, 0))
 
+    def _question_cues(self, spans: list[Span], raw: np.ndarray) -> np.ndarray:
+        """A clarifying question on a topic covers the one clarify-stage point naming that
+        topic that it is closest to."""
+        cues = np.zeros((len(spans), len(self.points)))
+        point_topics = [
+            topics_asked(p.text) if p.stage == Stage.CLARIFY_REQUIREMENTS else set()
+            for p in self.points
+        ]
+        for i, span in enumerate(spans):
+            if span.injected or "?" not in span.text:
+                continue
+            for topic in topics_asked(span.text):
+                named = [j for j, t in enumerate(point_topics) if topic in t]
+                if named:
+                    best = max(named, key=lambda j: raw[i, j])
+                    cues[i, best] = COVER_THRESHOLD + 0.02
+        return cues
+
     def match(self, spans: list[Span]) -> dict[str, PointMatch]:
         """The best span for every rubric point (None when no candidate text at all).
 
@@ -146,7 +165,7 @@ class RubricMatcher:
             return {p.id: PointMatch(p, None, 0.0) for p in self.points}
         raw = self.raw_strengths(spans)
         penalty = np.array([LIST_PENALTY if s.listy else 1.0 for s in spans])
-        strength = raw * penalty[:, None]
+        strength = np.maximum(raw * penalty[:, None], self._question_cues(spans, raw))
         substantial = np.array([len(s.text.split()) >= 6 for s in spans])
         attempts = np.where(substantial[:, None], raw, 0.0).max(axis=0)
         matches = {}
@@ -164,6 +183,15 @@ class RubricMatcher:
             return None
         j = int(np.unravel_index(np.argmax(strength), strength.shape)[1])
         return self.points[j].stage
+
+
+_ASKS = re.compile(r"^asks (about |whether |if |how |which |what |for |who |when )?", re.I)
+
+
+def _topic(text: str) -> str:
+    """A clarifying point without its leading "Asks about": a candidate's short question
+    ("what scale are we talking about?") then matches the topic itself."""
+    return _ASKS.sub("", text)
 
 
 def _distinctive_terms(points: list[RubricPoint]) -> list[dict[str, float]]:

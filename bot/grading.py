@@ -34,6 +34,7 @@ VERDICT_BARS: dict[str, list[tuple[float, Verdict]]] = {
 }
 #: Share of rubric points a stage needs covered for full coverage credit, per level.
 FULL_COVERAGE = {"mid": 0.55, "senior": 0.65, "staff": 0.7}
+CLARIFY_FULL = {"mid": 0.75, "senior": 0.85, "staff": 0.9}
 DRIVING_WEIGHT = 0.2
 #: A stage is "attempted" (score 1 at least) when some sentence comes this close to a point.
 ATTEMPT_THRESHOLD = 0.38
@@ -116,6 +117,8 @@ def grade_stage(
     depth = cues_in([s.text for s in evidence_spans] + [_clean(turn_texts[t]) for t in turns])
     listy_only = bool(evidence_spans) and all(s.listy for s in evidence_spans)
     attempted = any(matches[p.id].attempt >= ATTEMPT_THRESHOLD for p in points)
+    if stage == Stage.CLARIFY_REQUIREMENTS:
+        return _clarify_grade(stage, points, covered, matches, case, turn_texts, level)
     missing = [p for p in points if not matches[p.id].covered]
     reading = sorted({link for p in points for link in _links_to_notes(p)})
     return StageGrade(
@@ -125,6 +128,35 @@ def grade_stage(
         citations=[f"framework/{stage.value}.md", case.source, *reading],
         covered=[m.point.text for m in covered],
         depth=sorted(depth),
+        strong_answer=[p.text for p in points],
+        reading=reading,
+    )
+
+
+def _clarify_grade(
+    stage: Stage,
+    points: list[RubricPoint],
+    covered: list[PointMatch],
+    matches,
+    case: Case,
+    turn_texts: dict[int, str],
+    level: str,
+) -> StageGrade:
+    """Clarifying is asking: no question asked scores 0, whatever else was said; the score
+    is the share of the requirement topics the candidate asked about."""
+    asked = any("?" in _clean(t) for t in turn_texts.values())
+    covered = covered if asked else []
+    coverage = len(covered) / len(points)
+    score = 0 if not asked else max(1, min(4, round(4 * coverage / CLARIFY_FULL[level])))
+    evidence = _unique_spans(m.span for m in covered)
+    reading = sorted({link for p in points for link in _links_to_notes(p)})
+    return StageGrade(
+        score=score,
+        evidence=[s.text for s in evidence][:5],
+        missing=[p.text for p in points if p.id not in {m.point.id for m in covered}],
+        citations=[f"framework/{stage.value}.md", case.source, *reading],
+        covered=[m.point.text for m in covered],
+        depth=[],
         strong_answer=[p.text for p in points],
         reading=reading,
     )
@@ -233,7 +265,7 @@ def overall_score(
     score = 100 * ((1 - DRIVING_WEIGHT) * stage_part + DRIVING_WEIGHT * driving / 4)
     score -= min(6.0, HINT_PENALTY * hints)
     if staff_coverage is not None:
-        score *= 0.75 + 0.25 * staff_coverage
+        score *= 0.6 + 0.4 * staff_coverage
     return round(max(0.0, min(100.0, score)), 1)
 
 
