@@ -331,7 +331,8 @@ class Conductor:
         ):
             return self._follow(state, stage, following)
         if strength[stage] < RELEVANT and gained[stage] == 0:
-            return self._steer_back(state, stage)
+            ahead = max((strength[s] for s in STAGES if s.index > stage.index), default=0.0)
+            return self._steer_back(state, stage, too_early=ahead >= RELEVANT - 0.06)
         return self._probe(state, stage)
 
     def _moved_to(self, stage: Stage, gained: dict[Stage, int]) -> Stage | None:
@@ -378,10 +379,15 @@ class Conductor:
             or progress.seconds >= self._budget_s(state, stage)
         )
 
-    def _steer_back(self, state: InterviewState, stage: Stage) -> Decision:
+    def _steer_back(self, state: InterviewState, stage: Stage, too_early: bool) -> Decision:
         state.stages[stage].probes += 1
         question = self._next_question(state, stage)
-        text = f"Let's stay with {STAGE_NAMES[stage]} for now. {question}"
+        lead = (
+            f"We'll get there. Before we move on, let's pin down {STAGE_NAMES[stage]} a bit more."
+            if too_early
+            else f"Let's stay with {STAGE_NAMES[stage]} for now."
+        )
+        text = f"{lead} {question}"
         return self._ask(state, "steer_back", text, stage, phrase=False)
 
     def _probe(self, state: InterviewState, stage: Stage, lead: str = "") -> Decision:
