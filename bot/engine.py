@@ -62,6 +62,17 @@ class Engine:
             self._chat is not None and self._chat.provider not in ("local", "fake")
         )
 
+    def warm_up(self) -> None:
+        """Load what the first turn needs (index, embeddings, the embedded model), so the
+        UI can show progress for it instead of a slow first answer."""
+        assert self.retriever.chunk_count >= 0
+        if self.settings.llm == "local" and self._chat is None:
+            from bot.llm_local import LlamaCppChatModel, _load
+
+            model = self.chat.model
+            if isinstance(model, LlamaCppChatModel):
+                _load(model.model_path, model.n_ctx, model.n_threads)
+
     def cases(self) -> dict[str, Case]:
         return load_cases(self.knowledge_root)[0]
 

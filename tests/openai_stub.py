@@ -66,7 +66,33 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(length) or b"{}")
         self.state.requests += 1
         self.state.bodies.append(body)
+        if self.path.endswith("/embeddings") and self.state.mode == "ok":
+            self._embeddings(body)
+            return
         getattr(self, f"_mode_{self.state.mode}")(body)
+
+    def _embeddings(self, body: dict) -> None:
+        """Deterministic 8-dimensional vectors from the text's letters."""
+        texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        data = []
+        for i, text in enumerate(texts):
+            text = text if isinstance(text, str) else str(text)
+            vector = [
+                float(sum(1 for ch in text.lower() if ord(ch) % 8 == k)) + 1 for k in range(8)
+            ]
+            norm = sum(v * v for v in vector) ** 0.5
+            data.append(
+                {"object": "embedding", "index": i, "embedding": [v / norm for v in vector]}
+            )
+        self._send_json(
+            200,
+            {
+                "object": "list",
+                "data": data,
+                "model": "stub-embed",
+                "usage": {"prompt_tokens": 1, "total_tokens": 1},
+            },
+        )
 
     def _reply_text(self, body: dict) -> str:
         if self.state.reply_fn is not None:

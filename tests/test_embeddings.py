@@ -29,3 +29,23 @@ def test_embeddings_load_and_run_with_the_network_cut(no_network) -> None:
     assert vectors.shape == (2, 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     assert query @ vectors[0] > query @ vectors[1] + 0.2
+
+
+def test_server_embeddings_are_an_option_with_their_own_collection(
+    monkeypatch, stub_server, small_knowledge
+) -> None:
+    from bot.config import load_settings
+    from bot.embeddings import build_embeddings, embedding_id
+    from bot.index import build_index
+
+    monkeypatch.setenv("MLSD_LLM", "openai")
+    monkeypatch.setenv("OPENAI_BASE_URL", stub_server.base_url)
+    monkeypatch.setenv("MLSD_EMBEDDINGS", "openai")
+    monkeypatch.setenv("MLSD_KNOWLEDGE_DIR", str(small_knowledge))
+    settings = load_settings()
+    vector = build_embeddings(settings).embed_query("ranking metrics")
+    assert len(vector) == 8
+    store, report = build_index(settings)
+    assert report.added > 0
+    assert store.name == f"mlsd-{embedding_id(settings)}" == "mlsd-openai-text-embedding-3-small"
+    assert any(b.get("input") for b in stub_server.state.bodies)

@@ -87,3 +87,24 @@ def test_finish_grades_and_stores_the_report(engine) -> None:
     report = engine.finish(interview)
     assert engine.store.report(interview.session_id)["overall_score"] == report.overall_score
     assert engine.store.get(interview.session_id).status == "graded"
+
+
+def test_unattended_interview_with_the_real_embedded_model(full_index_settings) -> None:
+    """The embedded model phrases lines; whatever it says, every shown line is usable."""
+    from bot.engine import Engine
+    from tests.conftest import candidate_lines
+
+    engine = Engine(full_index_settings)
+    interview = engine.new_interview("ad-click-prediction", clock="spoken")
+    "".join(interview.open())
+    replies = []
+    for line in candidate_lines("ad-click-prediction__solid")[:8]:
+        replies.append("".join(interview.respond(line)))
+    assert interview.phrasing_attempts > 0, "the embedded model was asked to phrase"
+    for reply in replies:
+        assert reply and len(reply.split()) <= 80
+        assert not reply.lower().startswith(("i would", "i'd ", "candidate:"))
+    questions = [r for r in replies if r.endswith("?")]
+    assert len(questions) == len(set(questions))
+    report = engine.finish(interview)
+    assert 0 <= report.overall_score <= 100

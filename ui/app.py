@@ -129,7 +129,10 @@ def start_form() -> None:
     st.caption(f"Interviewer model: {engine().settings.describe_model}")
     if st.button("Start interview", type="primary"):
         chosen = random.choice(list(cases)) if case_id == SURPRISE else case_id
-        with st.spinner("Preparing the interviewer (the first start builds the index)…"):
+        with st.spinner(
+            "Preparing the interviewer: index and model (the first start takes longest)…"
+        ):
+            engine().warm_up()
             interview = engine().new_interview(chosen, level, float(minutes))
             "".join(interview.open())
         st.query_params["session"] = interview.session_id
