@@ -8,52 +8,41 @@ from __future__ import annotations
 
 import re
 
-#: (what a question asks about, which fact labels answer it)
+#: (what a question asks about, which fact labels answer it), as regular expressions.
+_TOPICS: list[tuple[str, str]] = [
+    (
+        r"\b(new (users?|items?|videos?|listings?|events?|ads?)|(users?|items?) (who )?(are|is) "
+        r"new|cold)\b",
+        "cold",
+    ),
+    (
+        r"\b(scale|how (many|big|much traffic)|users|dau|mau|qps|traffic|volume|catalog(ue)?|"
+        r"size|requests)\b",
+        "scale|volume|traffic",
+    ),
+    (r"\b(latency|how fast|response time|real-?time|milliseconds|ms|slo)\b", "latency"),
+    (
+        r"\b(labels?|labell?ed|ground truth|feedback|signals?|annotat\w*|log(ged|s)?)\b",
+        "label|feedback|signal",
+    ),
+    (r"\b(data|features?|history|historical)\b", "data"),
+    (
+        r"\b(goal|objective|optimi[sz]\w*|success|business|kpi|metric)\b",
+        "goal|objective|business|success",
+    ),
+    (
+        r"\b(constraints?|privacy|legal|regulat\w*|policy|policies|gdpr|fairness|compliance|"
+        r"rules?)\b",
+        "constraint|privacy|legal|policy",
+    ),
+    (
+        r"\b(how many (are )?(shown|displayed)|slots?|page|surface|ui|screen)\b",
+        "surface|slot|page|inventory|display",
+    ),
+    (r"\b(delay|how (quickly|long)|arrive)\b", "delay"),
+]
 FACT_TOPICS: list[tuple[re.Pattern, re.Pattern]] = [
-    (
-        re.compile(
-            r"\b(new (users?|items?|videos?|listings?|events?|ads?)|(users?|items?) (who )?"
-            r"(are|is) new|cold)\b",
-            re.I,
-        ),
-        re.compile(r"cold", re.I),
-    ),
-    (
-        re.compile(
-            r"\b(scale|how (many|big|much traffic)|users|dau|mau|qps|traffic|volume|"
-            r"catalog(ue)?|size|requests)\b",
-            re.I,
-        ),
-        re.compile(r"scale|volume|traffic", re.I),
-    ),
-    (
-        re.compile(r"\b(latency|how fast|response time|real-?time|milliseconds|ms|slo)\b", re.I),
-        re.compile(r"latency", re.I),
-    ),
-    (
-        re.compile(
-            r"\b(labels?|labell?ed|ground truth|feedback|signals?|annotat\w*|log(ged|s)?)\b", re.I
-        ),
-        re.compile(r"label|feedback|signal", re.I),
-    ),
-    (re.compile(r"\b(data|features?|history|historical)\b", re.I), re.compile(r"data", re.I)),
-    (
-        re.compile(r"\b(goal|objective|optimi[sz]\w*|success|business|kpi|metric)\b", re.I),
-        re.compile(r"goal|objective|business|success", re.I),
-    ),
-    (
-        re.compile(
-            r"\b(constraints?|privacy|legal|regulat\w*|policy|policies|gdpr|fairness|"
-            r"compliance|rules?)\b",
-            re.I,
-        ),
-        re.compile(r"constraint|privacy|legal|policy", re.I),
-    ),
-    (
-        re.compile(r"\b(how many (are )?(shown|displayed)|slots?|page|surface|ui|screen)\b", re.I),
-        re.compile(r"surface|slot|page|inventory|display", re.I),
-    ),
-    (re.compile(r"\b(delay|how (quickly|long)|arrive)\b", re.I), re.compile(r"delay", re.I)),
+    (re.compile(asks, re.I), re.compile(answers, re.I)) for asks, answers in _TOPICS
 ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+import time
 from datetime import datetime
 
 import altair as alt
@@ -151,7 +152,9 @@ def stage_tracker(interview) -> None:
             col.markdown(f"✓ {stage.heading}")
         else:
             col.markdown(f"{stage.heading}")
-    used = state.elapsed_s / 60
+    turns = interview.turns()
+    thinking = min(time.time() - turns[-1].created_at, 600) if turns else 0
+    used = (state.elapsed_s + (0 if interview.finished else thinking)) / 60
     st.progress(
         min(1.0, used / state.minutes),
         text=f"about {max(0, state.minutes - used):.0f} of {state.minutes:.0f} min left",
