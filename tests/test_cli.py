@@ -225,3 +225,27 @@ def test_grade_malformed_transcript_is_one_line(runner, tmp_path, content, messa
     assert result.exit_code == 1
     line = result.stderr.strip()
     assert len(line.splitlines()) == 1 and str(path) in line and message in line
+
+
+def test_interview_resume_continues_a_session(runner, monkeypatch, full_index_settings, tmp_path):
+    from bot.engine import Engine
+    from bot.store import Turn
+    from tests.conftest import repeating_chat
+
+    _use_index(monkeypatch, full_index_settings)
+    monkeypatch.setattr(Chat, "from_settings", classmethod(lambda cls, s: repeating_chat("Ok.")))
+    engine = Engine(full_index_settings, chat=repeating_chat("Ok."))
+    interview = engine.new_interview("news-feed", clock="spoken")
+    "".join(interview.open())
+    engine.store.add_turn(interview.session_id, Turn(role="candidate", content="How many users?"))
+    answers = tmp_path / "more.json"
+    answers.write_text(json.dumps(["What's the latency budget?", "/end"]))
+    result = runner.invoke(
+        cli, ["interview", "--resume", interview.session_id, "--answers", str(answers)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"resuming session {interview.session_id}" in result.stderr
+    turns = engine.store.turns(interview.session_id)
+    candidate = [t.content for t in turns if t.role == "candidate"]
+    assert candidate == ["How many users?", "What's the latency budget?"]
+    assert turns[2].role == "interviewer" and "500 million" in turns[2].content
