@@ -64,6 +64,9 @@ class Settings(BaseSettings):
         validation_alias=_env("MLSD_EMBEDDING_MODEL", "embedding_model"),
     )
     chroma_url: str | None = Field(None, validation_alias=_env("MLSD_CHROMA_URL", "chroma_url"))
+    database_url: SecretStr | None = Field(
+        None, validation_alias=_env("MLSD_DATABASE_URL", "database_url")
+    )
     timeout_s: float = Field(60.0, gt=0, le=600, validation_alias=_env("MLSD_TIMEOUT", "timeout_s"))
     max_retries: int = Field(
         2, ge=0, le=6, validation_alias=_env("MLSD_MAX_RETRIES", "max_retries")
@@ -126,6 +129,7 @@ _ENV_NAMES = {
     "embeddings": "MLSD_EMBEDDINGS",
     "embedding_model": "MLSD_EMBEDDING_MODEL",
     "chroma_url": "MLSD_CHROMA_URL",
+    "database_url": "MLSD_DATABASE_URL",
     "timeout_s": "MLSD_TIMEOUT",
     "max_retries": "MLSD_MAX_RETRIES",
     "local_threads": "MLSD_LOCAL_THREADS",

@@ -39,7 +39,8 @@ class Engine:
 
     @cached_property
     def store(self) -> SessionStore:
-        return open_store(self.settings.data_dir)
+        url = self.settings.database_url
+        return open_store(self.settings.data_dir, url.get_secret_value() if url else None)
 
     @cached_property
     def retriever(self) -> Retriever:

@@ -20,7 +20,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.errors import NotFoundError
+from bot.errors import ConfigError, NotFoundError
 from bot.stages import Stage
 
 Role = Literal["interviewer", "candidate"]
@@ -104,7 +104,145 @@ CREATE TABLE IF NOT EXISTS reports (
 """
 
 
-class SQLiteStore:
+class SQLStore:
+    """The queries, shared by the SQLite and PostgreSQL stores.
+
+    Subclasses provide a connection per thread (`_conn`), a write transaction (`_write`) that
+    also serialises writers of one session, and the placeholder style.
+    """
+
+    placeholder = "?"
+
+    def _sql(self, query: str) -> str:
+        return query if self.placeholder == "?" else query.replace("?", self.placeholder)
+
+    def _conn(self) -> Any:
+        raise NotImplementedError
+
+    @contextmanager
+    def _write(self, session_id: str | None = None) -> Iterator[Any]:
+        raise NotImplementedError
+        yield
+
+    def _execute(self, conn: Any, query: str, params: tuple = ()) -> Any:
+        return conn.execute(self._sql(query), params)
+
+    def _one(self, query: str, params: tuple = ()) -> Any:
+        return self._execute(self._conn(), query, params).fetchone()
+
+    def _all(self, query: str, params: tuple = ()) -> list[Any]:
+        return self._execute(self._conn(), query, params).fetchall()
+
+    def create(self, case_id: str, level: str, state: dict) -> SessionInfo:
+        info = SessionInfo(id=uuid.uuid4().hex[:12], case_id=case_id, level=level)
+        with self._write() as conn:
+            self._execute(
+                conn,
+                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                (
+                    info.id,
+                    case_id,
+                    level,
+                    info.status,
+                    info.created_at,
+                    info.updated_at,
+                    json.dumps(state),
+                ),
+            )
+        return info
+
+    def _row(self, session_id: str) -> Any:
+        row = self._one("SELECT * FROM sessions WHERE id = ?", (session_id,))
+        if row is None:
+            raise NotFoundError(f"no session {session_id!r}; `mlsd sessions` lists them")
+        return row
+
+    def get(self, session_id: str) -> SessionInfo:
+        return _info(self._row(session_id))
+
+    def list(self, limit: int = 100) -> list[SessionInfo]:
+        rows = self._all("SELECT * FROM sessions ORDER BY created_at DESC LIMIT ?", (limit,))
+        return [_info(row) for row in rows]
+
+    def add_turn(self, session_id: str, turn: Turn, state: dict | None = None) -> Turn:
+        """Append a turn (and the conductor state that goes with it) in one transaction."""
+        with self._write(session_id) as conn:
+            row = self._execute(
+                conn,
+                "SELECT COALESCE(MAX(seq), 0) AS last FROM turns WHERE session_id = ?",
+                (session_id,),
+            ).fetchone()
+            saved = turn.model_copy(update={"seq": row["last"] + 1})
+            self._execute(
+                conn,
+                "INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    session_id,
+                    saved.seq,
+                    saved.role,
+                    saved.content,
+                    saved.stage.value if saved.stage else None,
+                    saved.kind,
+                    int(saved.complete),
+                    json.dumps(saved.meta),
+                    saved.created_at,
+                ),
+            )
+            self._touch(conn, session_id, state)
+        return saved
+
+    def _touch(self, conn: Any, session_id: str, state: dict | None) -> None:
+        if state is None:
+            self._execute(
+                conn, "UPDATE sessions SET updated_at = ? WHERE id = ?", (time.time(), session_id)
+            )
+            return
+        self._execute(
+            conn,
+            "UPDATE sessions SET updated_at = ?, state = ? WHERE id = ?",
+            (time.time(), json.dumps(state), session_id),
+        )
+
+    def turns(self, session_id: str) -> list[Turn]:
+        rows = self._all("SELECT * FROM turns WHERE session_id = ? ORDER BY seq", (session_id,))
+        return [_turn(row) for row in rows]
+
+    def state(self, session_id: str) -> dict:
+        return json.loads(self._row(session_id)["state"])
+
+    def set_status(self, session_id: str, status: str) -> None:
+        with self._write(session_id) as conn:
+            self._execute(
+                conn,
+                "UPDATE sessions SET status = ?, updated_at = ? WHERE id = ?",
+                (status, time.time(), session_id),
+            )
+
+    def save_state(self, session_id: str, state: dict) -> None:
+        with self._write(session_id) as conn:
+            self._touch(conn, session_id, state)
+
+    def save_report(self, session_id: str, report: dict, overall: float) -> None:
+        with self._write(session_id) as conn:
+            self._execute(conn, "DELETE FROM reports WHERE session_id = ?", (session_id,))
+            self._execute(
+                conn,
+                "INSERT INTO reports VALUES (?, ?, ?)",
+                (session_id, json.dumps(report), time.time()),
+            )
+            self._execute(
+                conn,
+                "UPDATE sessions SET status = 'graded', overall_score = ?, updated_at = ? "
+                "WHERE id = ?",
+                (overall, time.time(), session_id),
+            )
+
+    def report(self, session_id: str) -> dict | None:
+        row = self._one("SELECT report FROM reports WHERE session_id = ?", (session_id,))
+        return json.loads(row["report"]) if row else None
+
+
+class SQLiteStore(SQLStore):
     """SQLite in WAL mode; safe to share between threads (a connection per thread)."""
 
     def __init__(self, path: Path) -> None:
@@ -126,7 +264,7 @@ class SQLiteStore:
         return conn
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, session_id: str | None = None) -> Iterator[sqlite3.Connection]:
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -136,115 +274,60 @@ class SQLiteStore:
             raise
         conn.execute("COMMIT")
 
-    def create(self, case_id: str, level: str, state: dict) -> SessionInfo:
-        info = SessionInfo(id=uuid.uuid4().hex[:12], case_id=case_id, level=level)
-        with self._write() as conn:
-            conn.execute(
-                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                (
-                    info.id,
-                    case_id,
-                    level,
-                    info.status,
-                    info.created_at,
-                    info.updated_at,
-                    json.dumps(state),
-                ),
-            )
-        return info
-
-    def _row(self, session_id: str) -> sqlite3.Row:
-        row = self._conn().execute("SELECT * FROM sessions WHERE id = ?", (session_id,)).fetchone()
-        if row is None:
-            raise NotFoundError(f"no session {session_id!r}; `mlsd sessions` lists them")
-        return row
-
-    def get(self, session_id: str) -> SessionInfo:
-        return _info(self._row(session_id))
-
-    def list(self, limit: int = 100) -> list[SessionInfo]:
-        rows = self._conn().execute(
-            "SELECT * FROM sessions ORDER BY created_at DESC LIMIT ?", (limit,)
-        )
-        return [_info(row) for row in rows]
-
-    def add_turn(self, session_id: str, turn: Turn, state: dict | None = None) -> Turn:
-        """Append a turn (and the conductor state that goes with it) in one transaction."""
-        with self._write() as conn:
-            (last,) = conn.execute(
-                "SELECT COALESCE(MAX(seq), 0) FROM turns WHERE session_id = ?", (session_id,)
-            ).fetchone()
-            saved = turn.model_copy(update={"seq": last + 1})
-            conn.execute(
-                "INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    session_id,
-                    saved.seq,
-                    saved.role,
-                    saved.content,
-                    saved.stage.value if saved.stage else None,
-                    saved.kind,
-                    int(saved.complete),
-                    json.dumps(saved.meta),
-                    saved.created_at,
-                ),
-            )
-            self._touch(conn, session_id, state)
-        return saved
-
-    def _touch(self, conn: sqlite3.Connection, session_id: str, state: dict | None) -> None:
-        if state is None:
-            conn.execute(
-                "UPDATE sessions SET updated_at = ? WHERE id = ?", (time.time(), session_id)
-            )
-            return
-        conn.execute(
-            "UPDATE sessions SET updated_at = ?, state = ? WHERE id = ?",
-            (time.time(), json.dumps(state), session_id),
-        )
-
-    def turns(self, session_id: str) -> list[Turn]:
-        rows = self._conn().execute(
-            "SELECT * FROM turns WHERE session_id = ? ORDER BY seq", (session_id,)
-        )
-        return [_turn(row) for row in rows]
-
-    def state(self, session_id: str) -> dict:
-        return json.loads(self._row(session_id)["state"])
-
-    def set_status(self, session_id: str, status: str) -> None:
-        with self._write() as conn:
-            conn.execute(
-                "UPDATE sessions SET status = ?, updated_at = ? WHERE id = ?",
-                (status, time.time(), session_id),
-            )
-
-    def save_state(self, session_id: str, state: dict) -> None:
-        with self._write() as conn:
-            self._touch(conn, session_id, state)
-
-    def save_report(self, session_id: str, report: dict, overall: float) -> None:
-        with self._write() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO reports VALUES (?, ?, ?)",
-                (session_id, json.dumps(report), time.time()),
-            )
-            conn.execute(
-                "UPDATE sessions SET status = 'graded', overall_score = ?, updated_at = ? "
-                "WHERE id = ?",
-                (overall, time.time(), session_id),
-            )
-
-    def report(self, session_id: str) -> dict | None:
-        row = (
-            self._conn()
-            .execute("SELECT report FROM reports WHERE session_id = ?", (session_id,))
-            .fetchone()
-        )
-        return json.loads(row["report"]) if row else None
-
     def integrity_ok(self) -> bool:
         return self._conn().execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+class PostgresStore(SQLStore):
+    """PostgreSQL, for several app replicas sharing sessions (`MLSD_DATABASE_URL`).
+
+    One connection per thread; every write is a transaction that first takes an advisory
+    lock on the session, so two replicas appending to one session cannot collide.
+    """
+
+    placeholder = "%s"
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._local = threading.local()
+        with self._write() as conn:
+            for statement in _SCHEMA.replace("REAL", "DOUBLE PRECISION").split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+
+    def _conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            import psycopg
+            from psycopg.rows import dict_row
+
+            try:
+                conn = psycopg.connect(
+                    self.url, autocommit=True, row_factory=dict_row, connect_timeout=10
+                )
+            except psycopg.OperationalError as error:
+                raise ConfigError(
+                    f"MLSD_DATABASE_URL: cannot connect ({_first_line(error)}); is PostgreSQL "
+                    "running and the URL right?"
+                ) from None
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def _write(self, session_id: str | None = None) -> Iterator[Any]:
+        conn = self._conn()
+        with conn.transaction():
+            if session_id is not None:
+                conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (session_id,))
+            yield conn
+
+    def integrity_ok(self) -> bool:
+        return self._one("SELECT 1 AS ok")["ok"] == 1
+
+
+def _first_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def _info(row: sqlite3.Row) -> SessionInfo:
@@ -272,14 +355,19 @@ def _turn(row: sqlite3.Row) -> Turn:
     )
 
 
-_STORES: dict[str, SQLiteStore] = {}
+_STORES: dict[str, SQLStore] = {}
 _STORES_LOCK = threading.Lock()
 
 
-def open_store(data_dir: Path) -> SQLiteStore:
-    """One store object per database file and process."""
-    path = data_dir / "sessions.sqlite3"
+def open_store(data_dir: Path, database_url: str | None = None) -> SQLStore:
+    """One store object per database and process: PostgreSQL when a URL is configured,
+    else SQLite under the data directory."""
+    key = database_url or str(data_dir / "sessions.sqlite3")
     with _STORES_LOCK:
-        if str(path) not in _STORES:
-            _STORES[str(path)] = SQLiteStore(path)
-        return _STORES[str(path)]
+        if key not in _STORES:
+            _STORES[key] = (
+                PostgresStore(database_url)
+                if database_url
+                else SQLiteStore(data_dir / "sessions.sqlite3")
+            )
+        return _STORES[key]

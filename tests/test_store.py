@@ -6,11 +6,14 @@ import pytest
 
 from bot.errors import NotFoundError
 from bot.stages import Stage
-from bot.store import SQLiteStore, Turn
+from bot.store import PostgresStore, SQLiteStore, Turn
 
 
-@pytest.fixture
-def store(tmp_path) -> SQLiteStore:
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path):
+    """Every store test runs against the embedded SQLite store and a real PostgreSQL."""
+    if request.param == "postgres":
+        return PostgresStore(request.getfixturevalue("postgres_url"))
     return SQLiteStore(tmp_path / "sessions.sqlite3")
 
 
@@ -32,7 +35,8 @@ def test_state_is_saved_with_the_interviewer_turn(store) -> None:
     assert store.state(info.id) == {"n": 1}
 
 
-def test_wal_mode_and_integrity(store) -> None:
+def test_wal_mode_and_integrity(tmp_path) -> None:
+    store = SQLiteStore(tmp_path / "sessions.sqlite3")
     mode = store._conn().execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
     assert store.integrity_ok()
@@ -70,3 +74,26 @@ def test_report_is_stored_and_marks_the_session_graded(store) -> None:
     store.save_report(info.id, {"overall_score": 50}, 50)
     assert store.report(info.id) == {"overall_score": 50}
     assert store.get(info.id).status == "graded"
+
+
+def test_engine_uses_postgres_when_configured(postgres_url, full_index_settings) -> None:
+    from pydantic import SecretStr
+
+    from bot.engine import Engine
+    from tests.conftest import repeating_chat
+
+    settings = full_index_settings.model_copy(update={"database_url": SecretStr(postgres_url)})
+    engine = Engine(settings, chat=repeating_chat("Okay."))
+    interview = engine.new_interview("news-feed", clock="spoken")
+    "".join(interview.open())
+    "".join(interview.respond("What's the scale?"))
+    again = Engine(settings).load_interview(interview.session_id, clock="spoken")
+    assert [t.role for t in again.turns()] == ["interviewer", "candidate", "interviewer"]
+    assert isinstance(engine.store, PostgresStore)
+
+
+def test_unreachable_postgres_is_a_one_line_error() -> None:
+    from bot.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="^MLSD_DATABASE_URL: cannot connect"):
+        PostgresStore("postgresql://nobody@127.0.0.1:9/nothing")
