@@ -95,5 +95,5 @@ def test_engine_uses_postgres_when_configured(postgres_url, full_index_settings)
 def test_unreachable_postgres_is_a_one_line_error() -> None:
     from bot.errors import ConfigError
 
-    with pytest.raises(ConfigError, match="^MLSD_DATABASE_URL: cannot connect"):
+    with pytest.raises(ConfigError, match=r"^MLSD_DATABASE_URL: cannot connect"):
         PostgresStore("postgresql://nobody@127.0.0.1:9/nothing")
