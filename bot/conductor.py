@@ -321,8 +321,6 @@ class Conductor:
         moved = self._moved_to(stage, gained)
         if moved is not None:
             return self._follow(state, stage, moved)
-        if _MOVE_ON.search(text) or self._stage_done(state, stage):
-            return self._advance(state)
         following = STAGES[stage.index + 1] if stage.index + 1 < len(STAGES) else None
         if (
             following
@@ -330,6 +328,8 @@ class Conductor:
             and strength[following] > (strength[stage] + 0.05)
         ):
             return self._follow(state, stage, following)
+        if _MOVE_ON.search(text) or self._stage_done(state, stage):
+            return self._advance(state)
         if strength[stage] < RELEVANT and gained[stage] == 0:
             ahead = max((strength[s] for s in STAGES if s.index > stage.index), default=0.0)
             return self._steer_back(state, stage, too_early=ahead >= RELEVANT - 0.06)
@@ -351,6 +351,9 @@ class Conductor:
             and self.coverage(state, current) < 0.34
         ):
             return self._redirect_requirements(state)
+        curveball = self._curveball(state, target)
+        if curveball is not None:
+            return curveball
         for stage in STAGES:
             jumped_over = current.index < stage.index < target.index
             if jumped_over and not state.stages[stage].visited and stage not in state.skipped:
@@ -443,6 +446,8 @@ class Conductor:
         returning = target.index < current.index
         self._enter(state, target)
         opener = STAGE_OPENERS[target]
+        if self.coverage(state, target) > 0:
+            opener = self._next_question(state, target)
         if returning:
             text = f"Let's come back to {STAGE_NAMES[target]}, which we skipped. {opener}"
             return self._ask(state, "return", text, target, phrase=False)
@@ -467,7 +472,7 @@ class Conductor:
         state.curveball = index
         self._enter(state, target)
         change = self.case.curveballs[index].text
-        text = f"Before we get to evaluation, a change: {change} How would that change your design?"
+        text = f"A change of plans before we go on: {change} How would that change your design?"
         state.asked.append(text)
         return Decision(action="curveball", text=text, stage=target, kind="curveball")
 
