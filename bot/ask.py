@@ -80,7 +80,7 @@ def extractive_answer(retriever: Retriever, question: str, hits: list[Hit]) -> A
         return Answer(answer=NOT_COVERED, citations=[], covered=False)
     vectors = np.array(retriever.embeddings.embed_documents([s for _, s in candidates]))
     scores = vectors @ np.array(retriever.embeddings.embed_query(question))
-    chosen = sorted(np.argsort(-scores)[:4].tolist())
+    chosen = np.argsort(-scores)[:4].tolist()  # best first: the answer leads with it
     sources = list(dict.fromkeys(top[candidates[j][0]].source for j in chosen))
     lines = [
         f"{candidates[j][1]} [{sources.index(top[candidates[j][0]].source) + 1}]" for j in chosen

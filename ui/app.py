@@ -337,17 +337,20 @@ def history_view() -> None:
     if not sessions:
         st.info("No interviews yet.")
         return
+    header = st.columns([2.2, 3, 1, 1, 1.6])
+    for col, label in zip(header, ["when", "case", "level", "score", ""], strict=True):
+        col.caption(label)
     for info in sessions:
         when = datetime.fromtimestamp(info.created_at).strftime("%Y-%m-%d %H:%M")
         score = "–" if info.overall_score is None else f"{info.overall_score:g}"
-        cols = st.columns([3, 3, 1, 1, 1, 1])
+        cols = st.columns([2.2, 3, 1, 1, 1.6])
         cols[0].write(when)
         cols[1].write(info.case_id)
         cols[2].write(info.level)
         cols[3].write(score)
         if info.status == "graded" and cols[4].button("Report", key=f"r-{info.id}"):
             open_session(info.id, "report")
-        if info.status == "active" and cols[5].button("Resume", key=f"c-{info.id}"):
+        if info.status == "active" and cols[4].button("Resume", key=f"c-{info.id}"):
             open_session(info.id, "interview")
     progress_chart(sessions)
 
