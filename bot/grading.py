@@ -110,6 +110,7 @@ def grade_stage(
     case: Case,
     turn_texts: dict[int, str],
     level: str,
+    answered: dict[int, bool] | None = None,
 ) -> StageGrade:
     covered = [matches[p.id] for p in points if matches[p.id].covered]
     evidence_spans = _unique_spans(m.span for m in covered)
@@ -121,8 +122,11 @@ def grade_stage(
         return _clarify_grade(stage, points, covered, matches, case, turn_texts, level)
     missing = [p for p in points if not matches[p.id].covered]
     reading = sorted({link for p in points for link in _links_to_notes(p)})
+    score = _stage_score(len(covered) / len(points), depth, listy_only, attempted, level)
+    if answered and turns and sum(answered.get(t, True) for t in turns) < len(turns) / 2:
+        score = max(1, score - 1)  # the points came mostly in replies to other questions
     return StageGrade(
-        score=_stage_score(len(covered) / len(points), depth, listy_only, attempted, level),
+        score=score,
         evidence=[s.text for s in evidence_spans][:5],
         missing=[p.text for p in missing],
         citations=[f"framework/{stage.value}.md", case.source, *reading],
@@ -300,8 +304,34 @@ def grade(
     spans = candidate_spans(candidate)
     matches = matcher.match(spans)
     texts = dict(candidate)
-    stages = {s: grade_stage(s, case.rubric(s), matches, case, texts, level) for s in STAGES}
+    answered = answered_turns(transcript, matcher.embeddings)
+    stages = {
+        s: grade_stage(s, case.rubric(s), matches, case, texts, level, answered) for s in STAGES
+    }
     return finish_report(transcript, case, matcher, level, stages, spans)
+
+
+ANSWER_RELEVANCE = 0.25
+
+
+def answered_turns(transcript: Transcript, embeddings) -> dict[int, bool]:
+    """For each candidate turn that follows an interviewer question: did it address it?"""
+    import numpy as np
+
+    pairs = [
+        (i, transcript.turns[i - 1].content, turn.content)
+        for i, turn in enumerate(transcript.turns)
+        if i
+        and turn.role == "candidate"
+        and transcript.turns[i - 1].role == "interviewer"
+        and "?" in transcript.turns[i - 1].content
+    ]
+    if not pairs:
+        return {}
+    questions = np.array(embeddings.embed_documents([q[-400:] for _, q, _ in pairs]))
+    answers = np.array(embeddings.embed_documents([_clean(a)[:1200] for _, _, a in pairs]))
+    relevance = (questions * answers).sum(axis=1)
+    return {i: bool(r >= ANSWER_RELEVANCE) for (i, _, _), r in zip(pairs, relevance, strict=True)}
 
 
 def finish_report(

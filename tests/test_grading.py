@@ -159,3 +159,23 @@ def test_judge_cannot_invent_evidence_or_move_more_than_one_point(engine) -> Non
     assert scripted.calls == 2
     for stage in STAGES:
         assert judged.stages[stage].score <= code.stages[stage].score + 1
+
+
+def test_points_made_while_dodging_the_question_count_less(engine) -> None:
+    answer = (
+        "Offline I'd use NDCG at 10 on a time-based holdout because relevance is graded, and "
+        "I'd check calibration of each head since the scores are summed. Online I'd run a "
+        "user-randomised A/B test on sessions per user, with hide and report rates as "
+        "guardrails, because engagement alone can reward clickbait."
+    )
+
+    def transcript(question: str) -> Transcript:
+        return Transcript(case="news-feed", turns=[
+            {"role": "interviewer", "content": question},
+            {"role": "candidate", "content": answer},
+        ])
+
+    asked = engine.grade(transcript("How would you evaluate the ranking, offline and online?"))
+    dodged = engine.grade(transcript("Which team would own the feed's privacy review?"))
+    assert asked.stages["evaluation"].score >= 2
+    assert dodged.stages["evaluation"].score == asked.stages["evaluation"].score - 1
