@@ -170,10 +170,13 @@ def test_points_made_while_dodging_the_question_count_less(engine) -> None:
     )
 
     def transcript(question: str) -> Transcript:
-        return Transcript(case="news-feed", turns=[
-            {"role": "interviewer", "content": question},
-            {"role": "candidate", "content": answer},
-        ])
+        return Transcript(
+            case="news-feed",
+            turns=[
+                {"role": "interviewer", "content": question},
+                {"role": "candidate", "content": answer},
+            ],
+        )
 
     asked = engine.grade(transcript("How would you evaluate the ranking, offline and online?"))
     dodged = engine.grade(transcript("Which team would own the feed's privacy review?"))
