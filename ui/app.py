@@ -300,10 +300,26 @@ def report_view(session_id: str) -> None:
                 st.markdown(f"- {safe_md(item)}")
             if grade.reading:
                 st.caption("Reading: " + ", ".join(grade.reading))
-    st.subheader("Help used and time")
-    st.write(report.help_used or "No help used.")
-    st.write(report.time_per_stage)
+    help_and_time(report)
+    st.caption(f"Graded by {report.graded_by}.")
     downloads(report, session_id)
+
+
+def help_and_time(report: Report) -> None:
+    st.subheader("Help used and time")
+    if not report.help_used:
+        st.markdown("No help used.")
+    for item in report.help_used:
+        where = f" ({item['stage']})" if item.get("stage") else ""
+        st.markdown(
+            f"- {safe_md(str(item.get('kind', 'help')) + where)}: "
+            f"{safe_md(str(item.get('text', '')))}"
+        )
+    if report.time_per_stage:
+        rows = [
+            {"stage": s.heading, "minutes": report.time_per_stage.get(s.value, 0.0)} for s in STAGES
+        ]
+        st.dataframe(rows, hide_index=True)
 
 
 def downloads(report: Report, session_id: str) -> None:
