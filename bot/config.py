@@ -111,10 +111,6 @@ class Settings(BaseSettings):
         return f"{self.chat_model_name} at {where}"
 
     @property
-    def sessions_db(self) -> Path:
-        return self.data_dir / "sessions.sqlite3"
-
-    @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
 

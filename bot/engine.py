@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from functools import cached_property
 from pathlib import Path
@@ -11,7 +12,7 @@ from bot.ask import ask as ask_notes
 from bot.cases import Case, get_case, load_cases
 from bot.conductor import InterviewState
 from bot.config import Settings
-from bot.embeddings import build_embeddings
+from bot.embeddings import build_embeddings, embedding_id
 from bot.errors import InputError
 from bot.evidence import RubricMatcher
 from bot.grading import LEVELS, Report, grade
@@ -66,7 +67,7 @@ class Engine:
     def warm_up(self) -> None:
         """Load what the first turn needs (index, embeddings, the embedded model), so the
         UI can show progress for it instead of a slow first answer."""
-        assert self.retriever.chunk_count >= 0
+        open_retriever(self.settings)
         if self.settings.llm == "local" and self._chat is None:
             from bot.llm_local import LlamaCppChatModel, _load
 
@@ -81,7 +82,8 @@ class Engine:
         return get_case(self.knowledge_root, case_id)
 
     def matcher(self, case: Case) -> RubricMatcher:
-        key = (case.id, case.model_dump_json()[:2000], self.settings.embeddings)
+        digest = hashlib.sha256(case.model_dump_json().encode()).hexdigest()
+        key = (case.id, digest, embedding_id(self.settings))
         with _MATCHERS_LOCK:
             if key not in _MATCHERS:
                 _MATCHERS[key] = RubricMatcher(case, self.embeddings)

@@ -31,7 +31,6 @@ class ModelError(MlsdError):
     it marked incomplete.
     """
 
-    retryable: bool = True
     partial: str = ""
 
 
@@ -41,8 +40,6 @@ class ModelUnavailableError(ModelError):
 
 class ModelAuthError(ModelError):
     """The server refused the API key."""
-
-    retryable = False
 
 
 class ModelTimeoutError(ModelError):

@@ -121,6 +121,10 @@ class RubricMatcher:
         self.points = [p for s in STAGES for p in case.rubric(s)]
         self._vectors = np.array(embeddings.embed_documents([_topic(p.text) for p in self.points]))
         self._terms = _distinctive_terms(self.points)
+        self._point_topics = [
+            topics_asked(p.text) if p.stage == Stage.CLARIFY_REQUIREMENTS else set()
+            for p in self.points
+        ]
 
     def raw_strengths(self, spans: list[Span]) -> np.ndarray:
         """A (spans × points) matrix: 0.75·cosine + 0.25·term overlap; injected text is 0."""
@@ -133,23 +137,26 @@ class RubricMatcher:
         return (0.75 * cosine + 0.25 * overlap) * keep[:, None]
 
     def strengths(self, spans: list[Span]) -> np.ndarray:
-        """Raw strengths, discounted for sentences that are bare lists of terms."""
+        """How strongly each span covers each point: the same measure for the conductor's
+        live coverage and for grading."""
+        return self._strengths(spans, self.raw_strengths(spans))
+
+    def _strengths(self, spans: list[Span], raw: np.ndarray) -> np.ndarray:
+        """Raw strengths discounted for bare lists of terms, raised by clarifying questions."""
+        if not spans:
+            return raw
         penalty = np.array([LIST_PENALTY if s.listy else 1.0 for s in spans])
-        return self.raw_strengths(spans) * penalty[:, None] if spans else np.zeros((0, 0))
+        return np.maximum(raw * penalty[:, None], self._question_cues(spans, raw))
 
     def _question_cues(self, spans: list[Span], raw: np.ndarray) -> np.ndarray:
         """A clarifying question on a topic covers the one clarify-stage point naming that
         topic that it is closest to."""
         cues = np.zeros((len(spans), len(self.points)))
-        point_topics = [
-            topics_asked(p.text) if p.stage == Stage.CLARIFY_REQUIREMENTS else set()
-            for p in self.points
-        ]
         for i, span in enumerate(spans):
             if span.injected or "?" not in span.text:
                 continue
             for topic in topics_asked(span.text):
-                named = [j for j, t in enumerate(point_topics) if topic in t]
+                named = [j for j, t in enumerate(self._point_topics) if topic in t]
                 if named:
                     best = max(named, key=lambda j: raw[i, j])
                     cues[i, best] = COVER_THRESHOLD + 0.02
@@ -164,8 +171,7 @@ class RubricMatcher:
         if not spans:
             return {p.id: PointMatch(p, None, 0.0) for p in self.points}
         raw = self.raw_strengths(spans)
-        penalty = np.array([LIST_PENALTY if s.listy else 1.0 for s in spans])
-        strength = np.maximum(raw * penalty[:, None], self._question_cues(spans, raw))
+        strength = self._strengths(spans, raw)
         substantial = np.array([len(s.text.split()) >= 6 for s in spans])
         attempts = np.where(substantial[:, None], raw, 0.0).max(axis=0)
         matches = {}
@@ -175,14 +181,6 @@ class RubricMatcher:
                 point, spans[i], float(strength[i, j]), float(attempts[j])
             )
         return matches
-
-    def stage_of(self, spans: list[Span]) -> Stage | None:
-        """The stage whose rubric these spans match best (None if nothing matches)."""
-        strength = self.strengths(spans)
-        if strength.size == 0 or strength.max() < COVER_THRESHOLD - 0.05:
-            return None
-        j = int(np.unravel_index(np.argmax(strength), strength.shape)[1])
-        return self.points[j].stage
 
 
 _ASKS = re.compile(r"^asks (about |whether |if |how |which |what |for |who |when )?", re.I)

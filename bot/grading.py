@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.cases import Case, RubricPoint
 from bot.evidence import PointMatch, RubricMatcher, Span, candidate_spans, cues_in
 from bot.injection import looks_like_injection
-from bot.notes import framework_notes
 from bot.stages import DEFAULT_BUDGET_MINUTES, STAGES, Stage
 from bot.transcript import Transcript
 
@@ -418,8 +417,3 @@ def _practise_next(stages: dict[Stage, StageGrade], driving: DimensionGrade) -> 
     if driving.score <= 2 and driving.notes:
         items.insert(1, f"Driving the interview: {driving.notes[0]}")
     return items[:3]
-
-
-def stage_budget_minutes(knowledge_root) -> dict[Stage, float]:
-    notes = framework_notes(knowledge_root)
-    return {s: notes[s].budget_minutes if s in notes else DEFAULT_BUDGET_MINUTES[s] for s in STAGES}

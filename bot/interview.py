@@ -29,7 +29,7 @@ from bot.notes import framework_notes
 from bot.phrasing import MAX_WORDS, clean, problems
 from bot.prompts import render
 from bot.retrieval import Retriever
-from bot.stages import STAGES, Phase, Stage
+from bot.stages import DEFAULT_BUDGET_MINUTES, STAGES, Phase, Stage
 from bot.store import SessionStore, Turn
 
 log = logging.getLogger(__name__)
@@ -256,7 +256,9 @@ def _pieces(text: str) -> Iterator[str]:
 
 def build_conductor(case: Case, matcher: RubricMatcher, knowledge_root) -> Conductor:
     notes = framework_notes(knowledge_root)
-    budgets = {s: notes[s].budget_minutes if s in notes else 6.0 for s in STAGES}
+    budgets = {
+        s: notes[s].budget_minutes if s in notes else DEFAULT_BUDGET_MINUTES[s] for s in STAGES
+    }
     return Conductor(case, matcher, budgets)
 
 

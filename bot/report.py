@@ -22,11 +22,16 @@ _TEMPLATES = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
 )
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#!|<>])")
+#: Streamlit's Markdown also renders strikethrough, LaTeX between dollars, and lists.
+_STREAMLIT_SPECIAL = re.compile(r"([\\`*_\[\]#!|<>{}()~+$-])")
 
 
-def md_escape(text: str) -> str:
+def md_escape(text: str, keep_lines: bool = False, streamlit: bool = False) -> str:
     """Plain text for Markdown: no HTML, links, images or emphasis can form."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    special = _STREAMLIT_SPECIAL if streamlit else _MD_SPECIAL
+    if keep_lines:
+        return "  \n".join(special.sub(r"\\\1", line) for line in str(text).splitlines())
+    return special.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def to_json(report: Report) -> str:

@@ -215,8 +215,3 @@ def open_retriever(settings: Settings, hybrid: bool = True) -> Retriever:
     """The retriever for these settings, building or refreshing the index on first use."""
     with _OPEN_LOCK:
         return _cached_retriever(settings, hybrid)
-
-
-def forget_retrievers() -> None:
-    """Drop cached retrievers (after `mlsd index` changed the notes)."""
-    _cached_retriever.cache_clear()

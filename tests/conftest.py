@@ -34,6 +34,17 @@ def settings(isolated_env: Path) -> Settings:
     return load_settings()
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def clean_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment for an `mlsd` subprocess: none of the developer's MLSD_/OPENAI_
+    settings, this data directory, and the checkout on the import path."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_OUR_VARIABLES)}
+    env.update({"MLSD_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT), **extra})
+    return env
+
+
 def fake_chat(*replies: str) -> Chat:
     """A Chat whose model streams the given replies in turn (word by word)."""
     model = GenericFakeChatModel(messages=iter(list(replies)))

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from bot import __version__
 from bot.cli import cli
 from bot.llm import Chat
+from bot.stages import STAGES
 from tests.conftest import fake_chat
 
 
@@ -176,15 +177,7 @@ def test_interview_unattended_writes_transcript_and_report(
     assert roles[0] == "interviewer" and "candidate" in roles
     assert [h["kind"] for h in transcript["help_used"]] == ["hint", "concept"]
     report = json.loads((tmp_path / "r.json").read_text())
-    assert set(report["stages"]) == {
-        "clarify_requirements",
-        "frame_ml_task",
-        "data_preparation",
-        "model_development",
-        "evaluation",
-        "deployment_serving",
-        "monitoring",
-    }
+    assert set(report["stages"]) == {s.value for s in STAGES}
     assert (tmp_path / "r.html").is_file() and (tmp_path / "r.md").is_file()
     listing = runner.invoke(cli, ["sessions", "--json"])
     assert any(s["case_id"] == "news-feed" for s in json.loads(listing.stdout))

@@ -43,6 +43,20 @@ def test_repeating_an_earlier_question_is_rejected() -> None:
     )
 
 
+def _framing_turn(engine):
+    """An interview where the second answer earns a phrased probe; returns it and the reply."""
+    interview = engine.new_interview("video-recommendation", clock="spoken")
+    "".join(interview.open())
+    "".join(interview.respond("What's the business goal?"))
+    reply = "".join(
+        interview.respond(
+            "I'd frame it as ranking: score candidate videos for a user and show the top twenty, "
+            "using a multi-stage funnel with candidate generation and a ranker."
+        )
+    )
+    return interview, reply
+
+
 @pytest.mark.parametrize(
     "bad_model_output",
     [
@@ -53,15 +67,7 @@ def test_repeating_an_earlier_question_is_rejected() -> None:
 )
 def test_interview_replaces_bad_model_output_with_the_draft(engine, bad_model_output) -> None:
     engine._chat = repeating_chat(bad_model_output)
-    interview = engine.new_interview("video-recommendation", clock="spoken")
-    "".join(interview.open())
-    "".join(interview.respond("What's the business goal?"))
-    reply = "".join(
-        interview.respond(
-            "I'd frame it as ranking: score candidate videos for a user and show the top twenty, "
-            "using a multi-stage funnel with candidate generation and a ranker."
-        )
-    )
+    interview, reply = _framing_turn(engine)
     assert bad_model_output not in reply
     assert interview.phrasing_rejections >= 1
     assert reply.endswith("?")
@@ -70,13 +76,5 @@ def test_interview_replaces_bad_model_output_with_the_draft(engine, bad_model_ou
 def test_a_valid_model_line_is_used(engine) -> None:
     line = "You went for a funnel; how would you weigh watch time against likes in the ranker?"
     engine._chat = repeating_chat(line)
-    interview = engine.new_interview("video-recommendation", clock="spoken")
-    "".join(interview.open())
-    "".join(interview.respond("What's the business goal?"))
-    reply = "".join(
-        interview.respond(
-            "I'd frame it as ranking: score candidate videos for a user and show the top twenty, "
-            "using a multi-stage funnel with candidate generation and a ranker."
-        )
-    )
+    _, reply = _framing_turn(engine)
     assert reply == line

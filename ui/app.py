@@ -9,7 +9,6 @@ never as HTML. An API key typed here stays in this browser session's memory only
 from __future__ import annotations
 
 import random
-import re
 import time
 from datetime import datetime
 
@@ -20,19 +19,17 @@ from bot.config import Settings, load_settings
 from bot.engine import Engine
 from bot.errors import InputError, MlsdError, ModelError
 from bot.grading import Report
-from bot.report import to_html, to_json, to_markdown
+from bot.report import md_escape, to_html, to_json, to_markdown
 from bot.stages import STAGES
 
 LEVELS = ["mid", "senior", "staff"]
 VIEWS = {"interview": "Mock interview", "ask": "Concept Q&A", "history": "History"}
 SURPRISE = "🎲 Surprise me"
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]#!|<>{}()~+-])")
 
 
 def safe_md(text: str) -> str:
     """Text shown as Markdown with nothing able to form HTML, links, images or code."""
-    lines = [_MD_SPECIAL.sub(r"\\\1", line) for line in str(text).splitlines()]
-    return "  \n".join(lines) or " "
+    return md_escape(text, keep_lines=True, streamlit=True) or " "
 
 
 # ---- settings and engine (per browser session) ------------------------------------------

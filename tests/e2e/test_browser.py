@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.stages import STAGES
+from tests.conftest import clean_env
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -43,8 +46,7 @@ def _free_port() -> int:
 def app_url(tmp_path_factory):
     port = _free_port()
     data_dir = tmp_path_factory.mktemp("e2e-data")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLSD_", "OPENAI_"))}
-    env["MLSD_DATA_DIR"] = str(data_dir)
+    env = clean_env(data_dir)
     server = subprocess.Popen(
         ["make", "--no-print-directory", "run", f"PORT={port}"],
         cwd=ROOT,
@@ -121,15 +123,7 @@ def test_whole_interview_to_report_with_reload(app_url, browser) -> None:
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download JSON").click()
     report = json.loads(Path(download_info.value.path()).read_text())
-    assert set(report["stages"]) == {
-        "clarify_requirements",
-        "frame_ml_task",
-        "data_preparation",
-        "model_development",
-        "evaluation",
-        "deployment_serving",
-        "monitoring",
-    }
+    assert set(report["stages"]) == {s.value for s in STAGES}
     assert 0 <= report["overall_score"] <= 100
     with page.expect_download() as html_info:
         page.get_by_role("button", name="Download HTML").click()

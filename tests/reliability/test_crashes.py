@@ -21,6 +21,7 @@ from bot.engine import Engine
 from bot.index import build_index, chunk_all
 from bot.paths import knowledge_dir
 from bot.retrieval import Retriever
+from tests.conftest import clean_env
 from tests.openai_stub import StubServer
 from tests.reliability.conftest import record
 
@@ -37,12 +38,6 @@ ANSWERS = [
     "Monitor calibration, feature drift and engagement dashboards with alerts.",
     "That's my design.",
 ]
-
-
-def _env(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLSD_", "OPENAI_"))}
-    env.update({"MLSD_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT), **extra})
-    return env
 
 
 def _kill_at_random(command: list[str], env: dict, low: float, high: float, cwd: Path):
@@ -69,7 +64,7 @@ def test_kill_9_during_unattended_interviews(full_index_settings, stub, tmp_path
     shutil.copytree(full_index_settings.index_dir, data_dir / "index")
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps(ANSWERS))
-    env = _env(
+    env = clean_env(
         data_dir,
         MLSD_LLM="openai",
         OPENAI_BASE_URL=stub.base_url,
@@ -137,7 +132,7 @@ def small_root(tmp_path) -> Path:
 def test_kill_9_during_index_builds(small_root, tmp_path) -> None:
     random.seed(11)
     data_dir = tmp_path / "data"
-    env = _env(data_dir, MLSD_KNOWLEDGE_DIR=str(small_root))
+    env = clean_env(data_dir, MLSD_KNOWLEDGE_DIR=str(small_root))
     command = [sys.executable, "-m", "bot.cli", "index", "--rebuild"]
     expected = {c.id for c in chunk_all(small_root)}
     rebuilt = 0

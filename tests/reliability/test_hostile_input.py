@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from bot.injection import looks_like_injection
 from bot.report import to_html, to_markdown
 from bot.stages import STAGES
 from bot.transcript import Transcript
-from tests.conftest import calibration
+from tests.conftest import calibration, clean_env
 from tests.openai_stub import StubServer
 from tests.reliability.conftest import record
 
@@ -255,16 +254,12 @@ def test_api_key_never_reaches_disk_logs_reports_or_errors(full_index_settings, 
     with StubServer() as stub:
         for mode in ("ok", "unauthorized", "error500"):
             stub.state.mode = mode
-            env = {k: v for k, v in os.environ.items() if not k.startswith(("MLSD_", "OPENAI_"))}
-            env.update(
-                {
-                    "MLSD_DATA_DIR": str(data_dir),
-                    "MLSD_LLM": "openai",
-                    "OPENAI_BASE_URL": stub.base_url,
-                    "OPENAI_API_KEY": secret,
-                    "MLSD_MAX_RETRIES": "0",
-                    "PYTHONPATH": str(ROOT),
-                }
+            env = clean_env(
+                data_dir,
+                MLSD_LLM="openai",
+                OPENAI_BASE_URL=stub.base_url,
+                OPENAI_API_KEY=secret,
+                MLSD_MAX_RETRIES="0",
             )
             for command in (
                 [
