@@ -21,10 +21,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from calibration import is_held_out, load_calibration  # noqa: E402
 
-from bot.cases import load_cases  # noqa: E402
+from bot.claims import ClaimMatcher  # noqa: E402
 from bot.embeddings import local_embeddings  # noqa: E402
-from bot.evidence import RubricMatcher  # noqa: E402
 from bot.grading import grade  # noqa: E402
+from bot.knowledge.cases import load_cases  # noqa: E402
 from bot.paths import knowledge_dir  # noqa: E402
 from bot.stages import STAGES  # noqa: E402
 from bot.transcript import Transcript  # noqa: E402
@@ -93,11 +93,11 @@ def summarise(name: str, rows: list[dict]) -> None:
 def main() -> None:
     cases, _ = load_cases(knowledge_dir())
     embeddings = local_embeddings()
-    matchers: dict[str, RubricMatcher] = {}
+    matchers: dict[str, ClaimMatcher] = {}
     rows = []
     for name, data in load_calibration().items():
         case = cases[data["case"]]
-        matcher = matchers.setdefault(case.id, RubricMatcher(case, embeddings))
+        matcher = matchers.setdefault(case.id, ClaimMatcher(case, embeddings))
         report = grade(Transcript.model_validate(data), case, matcher, data.get("level", "senior"))
         base, base_stages = length_baseline(data)
         rows.append(
@@ -138,7 +138,7 @@ def main() -> None:
     longest = max(load_calibration().values(), key=lambda d: len(d["turns"]))
     case = cases[longest["case"]]
     started = time.perf_counter()
-    grade(Transcript.model_validate(longest), case, RubricMatcher(case, embeddings))
+    grade(Transcript.model_validate(longest), case, ClaimMatcher(case, embeddings))
     print(
         f"grading time, {len(longest['turns'])}-turn transcript, cold matcher: "
         f"{time.perf_counter() - started:.2f} s"

@@ -105,8 +105,8 @@ def index(rebuild: bool) -> None:
 
 
 def _warn_broken_cases(settings: Any) -> None:
-    from bot.cases import load_cases
     from bot.index import resolve_knowledge_dir
+    from bot.knowledge.cases import load_cases
 
     _, errors = load_cases(resolve_knowledge_dir(settings))
     for error in errors:
@@ -118,8 +118,8 @@ def _warn_broken_cases(settings: Any) -> None:
 @_user_errors
 def cases(as_json: bool) -> None:
     """List the interview cases."""
-    from bot.cases import load_cases
     from bot.index import resolve_knowledge_dir
+    from bot.knowledge.cases import load_cases
 
     settings = _settings()
     found, _ = load_cases(resolve_knowledge_dir(settings))
@@ -130,6 +130,32 @@ def cases(as_json: bool) -> None:
         return
     for item in listing:
         click.echo(f"{item['id']:<28} {item['title']}")
+
+
+@cli.command("lint-cases")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_user_errors
+def lint_cases(files: tuple[str, ...], as_json: bool) -> None:
+    """Check case files (default: every case) and print one line per problem."""
+    from pathlib import Path
+
+    from bot.embeddings import build_embeddings
+    from bot.index import resolve_knowledge_dir
+    from bot.knowledge.lint import lint_paths
+
+    settings = _settings()
+    root = resolve_knowledge_dir(settings)
+    paths = [Path(f) for f in files] or sorted((root / "cases").glob("*.md"))
+    problems = lint_paths(paths, root, build_embeddings(settings))
+    if as_json:
+        _print_json([p.model_dump() for p in problems])
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+        click.echo(f"{len(paths)} case(s) checked, {len(problems)} problem(s)", err=True)
+    if problems:
+        sys.exit(1)
 
 
 @cli.command()
@@ -158,8 +184,8 @@ def search(query: str, k: int, case_id: str | None, stage: str | None, as_json: 
 
 
 def _known_case(settings: Any, case_id: str) -> None:
-    from bot.cases import get_case
     from bot.index import resolve_knowledge_dir
+    from bot.knowledge.cases import get_case
 
     get_case(resolve_knowledge_dir(settings), case_id)
 

@@ -16,9 +16,11 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.cases import Case
-from bot.evidence import COVER_THRESHOLD, RubricMatcher, candidate_spans
+from bot.claims import ClaimMatcher
+from bot.evidence import candidate_spans
 from bot.injection import looks_like_injection
+from bot.knowledge.cases import Case
+from bot.policy import COVER_THRESHOLD
 from bot.retrieval import words
 from bot.stages import STAGES, Phase, Stage, check_transition
 from bot.topics import FACT_TOPICS
@@ -202,7 +204,7 @@ def opening(case: Case, state: InterviewState) -> Decision:
 class Conductor:
     """Decides the interviewer's next move; mutates the state it is given."""
 
-    def __init__(self, case: Case, matcher: RubricMatcher, budgets: dict[Stage, float]) -> None:
+    def __init__(self, case: Case, matcher: ClaimMatcher, budgets: dict[Stage, float]) -> None:
         self.case = case
         self.matcher = matcher
         self.budgets = budgets

@@ -9,21 +9,22 @@ from pathlib import Path
 
 from bot.ask import Answer
 from bot.ask import ask as ask_notes
-from bot.cases import Case, get_case, load_cases
+from bot.claims import ClaimMatcher
 from bot.conductor import InterviewState
 from bot.config import Settings
 from bot.embeddings import build_embeddings, embedding_id
 from bot.errors import InputError
-from bot.evidence import RubricMatcher
 from bot.grading import LEVELS, Report, grade
 from bot.index import resolve_knowledge_dir
 from bot.interview import Interview, build_conductor, transcript_of
+from bot.knowledge.cases import Case, get_case, load_cases
+from bot.knowledge.notes import framework_red_flags
 from bot.llm import Chat
 from bot.retrieval import Retriever, open_retriever
 from bot.store import SessionStore, open_store
 from bot.transcript import Transcript
 
-_MATCHERS: dict[tuple[str, str, str], RubricMatcher] = {}
+_MATCHERS: dict[tuple[str, str, str], ClaimMatcher] = {}
 _MATCHERS_LOCK = threading.Lock()
 
 
@@ -81,12 +82,13 @@ class Engine:
     def case(self, case_id: str) -> Case:
         return get_case(self.knowledge_root, case_id)
 
-    def matcher(self, case: Case) -> RubricMatcher:
+    def matcher(self, case: Case) -> ClaimMatcher:
         digest = hashlib.sha256(case.model_dump_json().encode()).hexdigest()
         key = (case.id, digest, embedding_id(self.settings))
         with _MATCHERS_LOCK:
             if key not in _MATCHERS:
-                _MATCHERS[key] = RubricMatcher(case, self.embeddings)
+                flags = framework_red_flags(self.knowledge_root)
+                _MATCHERS[key] = ClaimMatcher(case, self.embeddings, flags)
             return _MATCHERS[key]
 
     def ask(self, question: str, case_id: str | None = None) -> Answer:

@@ -15,9 +15,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.cases import Case, RubricPoint
-from bot.evidence import PointMatch, RubricMatcher, Span, candidate_spans, cues_in
+from bot.claims import ClaimMatcher, PointMatch
+from bot.evidence import Span, candidate_spans, cues_in
 from bot.injection import looks_like_injection
+from bot.knowledge.cases import Case, RubricPoint
 from bot.stages import DEFAULT_BUDGET_MINUTES, STAGES, Stage
 from bot.transcript import Transcript
 
@@ -279,7 +280,7 @@ def verdict_for(score: float, level: str) -> Verdict:
     return "no_hire"
 
 
-def _staff_gaps(case: Case, matcher: RubricMatcher, spans: list[Span]) -> tuple[float, list[str]]:
+def _staff_gaps(case: Case, matcher: ClaimMatcher, spans: list[Span]) -> tuple[float, list[str]]:
     """Which staff-level trade-offs the candidate raised (cosine of probe vs sentences)."""
     if not case.staff_probes:
         return 1.0, []
@@ -296,7 +297,7 @@ def _staff_gaps(case: Case, matcher: RubricMatcher, spans: list[Span]) -> tuple[
 
 
 def grade(
-    transcript: Transcript, case: Case, matcher: RubricMatcher, level: str = "senior"
+    transcript: Transcript, case: Case, matcher: ClaimMatcher, level: str = "senior"
 ) -> Report:
     """The code's report for a transcript (no model involved)."""
     candidate = transcript.candidate_turns()
@@ -336,7 +337,7 @@ def answered_turns(transcript: Transcript, embeddings) -> dict[int, bool]:
 def finish_report(
     transcript: Transcript,
     case: Case,
-    matcher: RubricMatcher,
+    matcher: ClaimMatcher,
     level: str,
     stages: dict[Stage, StageGrade],
     spans: list[Span],

@@ -23,7 +23,8 @@ from pydantic import BaseModel, ConfigDict
 from bot.config import Settings
 from bot.embeddings import build_embeddings, embedding_id
 from bot.errors import MlsdError
-from bot.notes import note_files, split_front_matter, strip_links
+from bot.knowledge.notes import note_files, split_front_matter
+from bot.knowledge.sections import strip_links
 from bot.paths import knowledge_dir
 from bot.stages import Stage
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bot.ask import ask as ask_notes
-from bot.cases import Case
+from bot.claims import ClaimMatcher
 from bot.conductor import (
     Conductor,
     Decision,
@@ -23,9 +23,9 @@ from bot.conductor import (
     opening,
 )
 from bot.errors import InputError, ModelError
-from bot.evidence import RubricMatcher
+from bot.knowledge.cases import Case
+from bot.knowledge.notes import framework_notes
 from bot.llm import Chat, to_messages
-from bot.notes import framework_notes
 from bot.phrasing import MAX_WORDS, clean, problems
 from bot.prompts import render
 from bot.retrieval import Retriever
@@ -254,7 +254,7 @@ def _pieces(text: str) -> Iterator[str]:
         yield word if i == len(words) - 1 else word + " "
 
 
-def build_conductor(case: Case, matcher: RubricMatcher, knowledge_root) -> Conductor:
+def build_conductor(case: Case, matcher: ClaimMatcher, knowledge_root) -> Conductor:
     notes = framework_notes(knowledge_root)
     budgets = {
         s: notes[s].budget_minutes if s in notes else DEFAULT_BUDGET_MINUTES[s] for s in STAGES

@@ -13,11 +13,11 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from bot.cases import Case
 from bot.errors import ModelError
 from bot.evidence import candidate_spans
 from bot.grading import Report, StageGrade, finish_report
 from bot.injection import hidden_parts, looks_like_injection
+from bot.knowledge.cases import Case
 from bot.llm import Chat, to_messages
 from bot.prompts import render
 from bot.stages import STAGES, Stage

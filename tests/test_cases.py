@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cases import get_case, load_cases, parse_case
 from bot.errors import NotFoundError
-from bot.notes import NoteFormatError
+from bot.knowledge.cases import get_case, load_cases, parse_case
+from bot.knowledge.notes import NoteFormatError
 from bot.paths import knowledge_dir
 from bot.stages import STAGES, Stage
 
@@ -47,7 +47,7 @@ def test_built_in_case_is_complete(built_in, case_id: str) -> None:
         assert 2 <= len(notes.follow_ups) <= 4, stage
         assert all(not p.text.endswith("?") for p in notes.key_points)
         assert all(len(p.text.split()) >= 6 for p in notes.key_points), "specific enough to check"
-    assert 6 <= len(case.facts) <= 10
+    assert 8 <= len(case.facts) <= 15
     assert all(f.label for f in case.facts)
     assert 2 <= len(case.curveballs) <= 3
     assert all(c.expect for c in case.curveballs)
@@ -110,3 +110,46 @@ def test_one_broken_case_does_not_hide_the_others(tmp_path: Path) -> None:
 def test_unknown_case_lists_the_known_ones() -> None:
     with pytest.raises(NotFoundError, match="known cases: ad-click-prediction"):
         get_case(knowledge_dir(), "chess-bot")
+
+
+def test_v2_form_reads_core_points_wordings_red_flags_and_estimates() -> None:
+    case = parse_case((DATA / "v2_case.md").read_text(), "parking", "cases/parking.md")
+    clarify = case.stages[Stage.CLARIFY_REQUIREMENTS]
+    first = clarify.key_points[0]
+    assert first.core and first.text.startswith("Asks how far ahead")
+    assert first.also == [
+        "how far in advance do we predict",
+        '"so, like, is this for when they get there in ten minutes?"',
+    ]
+    assert not clarify.key_points[1].core
+    assert [p.text for p in clarify.core_points] == [first.text]
+    assert clarify.follow_ups == ["How far ahead does the driver need the prediction?"]
+    (flag,) = clarify.red_flags
+    assert flag.text == "Assumes every block has a live sensor."
+    assert flag.also == ["we just read the sensors on every street"]
+    assert flag.challenge.endswith("what do you do for the rest?")
+    assert flag.fix.startswith("Treat sensor blocks")
+    assert flag.id == "parking/clarify_requirements/rf1"
+    (model_flag,) = case.red_flags(Stage.MODEL_DEVELOPMENT)
+    assert model_flag.text == "Reports accuracy on free spots."
+    assert model_flag.challenge is None
+    assert case.estimates[0].label == "Refresh volume"
+    assert case.estimates[0].text.startswith("about 36,000 block scores an hour")
+
+
+def test_minimal_form_has_no_correctness_data_and_still_loads() -> None:
+    case = parse_case((DATA / "minimal_case.md").read_text(), "parking", "cases/parking.md")
+    assert all(not case.red_flags(s) and not case.stages[s].core_points for s in STAGES)
+    assert case.estimates == []
+    assert all(p.also == [] for s in STAGES for p in case.rubric(s))
+
+
+def test_every_bundled_case_has_the_v2_data(built_in) -> None:
+    assert len(built_in) >= 20
+    for case in built_in.values():
+        for stage in STAGES:
+            notes = case.stages[stage]
+            assert 2 <= len(notes.core_points) <= 4, (case.id, stage)
+            assert 2 <= len(notes.red_flags) <= 4, (case.id, stage)
+            assert all(f.challenge and f.fix for f in notes.red_flags), (case.id, stage)
+        assert len(case.estimates) >= 4, case.id

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.notes import concept_notes, framework_notes, note_files, split_front_matter
+from bot.knowledge.notes import concept_notes, framework_notes, note_files, split_front_matter
 from bot.paths import knowledge_dir
 from bot.stages import STAGES
 

@@ -2,38 +2,58 @@
 
 The minimal contract form (a title, the problem, one section per stage with bullets, and
 interviewer facts) is always accepted; front matter, bold group labels, fact labels,
-curveballs and staff-level probes are optional extras.
+curveballs and staff-level probes are optional extras, and so is the correctness data of the
+v2 form: `(core)` points, nested `also:` wordings, `**Red flags**` with `challenge:`/`fix:`,
+and `## Estimates`.
 """
 
 from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.errors import NotFoundError
-from bot.notes import NoteFormatError, plain_text, split_front_matter, strip_links, tokens
+from bot.knowledge.notes import NoteFormatError, split_front_matter
+from bot.knowledge.sections import (
+    RED_FLAGS_GROUP,
+    Bullet,
+    RedFlag,
+    plain_text,
+    red_flag,
+    strip_links,
+    walk_sections,
+)
 from bot.stages import STAGES, Stage
 
 _FACT_LABEL = re.compile(r"^\*\*(?P<label>[^*]+?):?\*\*:?\s*")
-_EXPECT = re.compile(r"^expect:\s*", re.IGNORECASE)
-_EXTRA_SECTIONS = {
-    "interviewer facts": "facts",
-    "curveballs": "curveballs",
-    "staff-level probes": "staff_probes",
-}
+_CORE = re.compile(r"^\(core\)\s*", re.IGNORECASE)
 
 
 class RubricPoint(BaseModel):
+    """One idea a strong answer states; `also` holds other wordings and valid alternatives."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str
     stage: Stage
     text: str
     links: list[str] = Field(default_factory=list)
+    core: bool = False
+    also: list[str] = Field(default_factory=list)
+
+    @property
+    def wordings(self) -> list[str]:
+        return [self.text, *self.also]
+
+
+class Estimate(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    label: str
+    text: str
 
 
 class Fact(BaseModel):
@@ -56,6 +76,11 @@ class StageNotes(BaseModel):
     stage: Stage
     key_points: list[RubricPoint]
     follow_ups: list[str]
+    red_flags: list[RedFlag] = Field(default_factory=list)
+
+    @property
+    def core_points(self) -> list[RubricPoint]:
+        return [p for p in self.key_points if p.core]
 
 
 class Case(BaseModel):
@@ -71,87 +96,63 @@ class Case(BaseModel):
     facts: list[Fact]
     curveballs: list[Curveball] = Field(default_factory=list)
     staff_probes: list[str] = Field(default_factory=list)
+    estimates: list[Estimate] = Field(default_factory=list)
 
     def rubric(self, stage: Stage) -> list[RubricPoint]:
         return self.stages[stage].key_points
 
-
-@dataclass
-class _Bullet:
-    text: str
-    children: list[str] = field(default_factory=list)
+    def red_flags(self, stage: Stage) -> list[RedFlag]:
+        return self.stages[stage].red_flags
 
 
-@dataclass
-class _Sections:
-    title: str | None = None
-    intro: list[str] = field(default_factory=list)
-    bullets: dict[str, list[_Bullet]] = field(default_factory=dict)
-
-
-def _walk(body: str) -> _Sections:
-    """Headings, the paragraphs before the first section, and bullets per `##` section."""
-    found = _Sections()
-    section: str | None = None
-    depth = 0
-    for i, token in enumerate(toks := tokens(body)):
-        if token.type == "heading_open":
-            text = toks[i + 1].content.strip()
-            if token.tag == "h1" and found.title is None:
-                found.title = plain_text(text)
-            elif token.tag == "h2":
-                section = " ".join(text.lower().split())
-                found.bullets.setdefault(section, [])
-        elif token.type == "bullet_list_open":
-            depth += 1
-        elif token.type == "bullet_list_close":
-            depth -= 1
-        elif token.type == "inline" and toks[i - 1].type == "paragraph_open":
-            _place(found, section, depth, token.content.strip())
-    return found
-
-
-def _place(found: _Sections, section: str | None, depth: int, text: str) -> None:
-    if section is None:
-        if depth == 0 and found.title is not None:
-            found.intro.append(text)
-        return
-    items = found.bullets[section]
-    if depth == 1:
-        items.append(_Bullet(text))
-    elif depth > 1 and items:
-        items[-1].children.append(text)
-
-
-def _stage_notes(case_id: str, stage: Stage, bullets: list[_Bullet]) -> StageNotes:
-    points, follow_ups = [], []
+def _stage_notes(case_id: str, stage: Stage, bullets: list[Bullet], source: str) -> StageNotes:
+    points, follow_ups, flags = [], [], []
     for bullet in bullets:
+        if bullet.group == RED_FLAGS_GROUP:
+            flags.append(
+                red_flag(bullet, f"{case_id}/{stage.value}/rf{len(flags) + 1}", stage, source)
+            )
+            continue
         text, links = strip_links(bullet.text)
         text = plain_text(text)
         if text.endswith("?"):
             follow_ups.append(text)
         else:
-            point_id = f"{case_id}/{stage.value}/{len(points) + 1}"
-            points.append(RubricPoint(id=point_id, stage=stage, text=text, links=links))
-    return StageNotes(stage=stage, key_points=points, follow_ups=follow_ups)
+            core = bool(_CORE.match(text))
+            points.append(
+                RubricPoint(
+                    id=f"{case_id}/{stage.value}/{len(points) + 1}",
+                    stage=stage,
+                    text=_CORE.sub("", text),
+                    links=links,
+                    core=core,
+                    also=bullet.nested("also"),
+                )
+            )
+    return StageNotes(stage=stage, key_points=points, follow_ups=follow_ups, red_flags=flags)
 
 
-def _fact(bullet: _Bullet) -> Fact:
+def _estimate(bullet: Bullet) -> Estimate:
+    fact = _fact(bullet)
+    return Estimate(label=fact.label or "", text=fact.text)
+
+
+def _fact(bullet: Bullet) -> Fact:
     match = _FACT_LABEL.match(bullet.text)
     label = match.group("label").strip() if match else None
     rest = bullet.text[match.end() :] if match else bullet.text
     return Fact(label=label, text=plain_text(rest))
 
 
-def _curveball(bullet: _Bullet) -> Curveball:
-    expect = next((_EXPECT.sub("", plain_text(c)) for c in bullet.children), None)
-    return Curveball(text=plain_text(bullet.text), expect=expect)
+def _curveball(bullet: Bullet) -> Curveball:
+    expect = bullet.nested("expect") or [plain_text(c) for c in bullet.children]
+    return Curveball(text=plain_text(bullet.text), expect=expect[0] if expect else None)
 
 
 def parse_case(text: str, case_id: str, source: str) -> Case:
     """Parse one case file; a missing part raises NoteFormatError naming file and problem."""
     meta, body = split_front_matter(text, source)
-    found = _walk(body)
+    found = walk_sections(body)
     if not found.title:
         raise NoteFormatError(f"{source}: the first heading must be '# Title'")
     if not found.intro:
@@ -161,7 +162,7 @@ def parse_case(text: str, case_id: str, source: str) -> Case:
         bullets = found.bullets.get(stage.heading.lower())
         if bullets is None:
             raise NoteFormatError(f"{source}: missing the section '## {stage.heading}'")
-        stages[stage] = _stage_notes(case_id, stage, bullets)
+        stages[stage] = _stage_notes(case_id, stage, bullets, source)
         if not stages[stage].key_points:
             raise NoteFormatError(f"{source}: '## {stage.heading}' has no key-point bullets")
     if "interviewer facts" not in found.bullets:
@@ -177,6 +178,7 @@ def parse_case(text: str, case_id: str, source: str) -> Case:
         facts=[_fact(b) for b in found.bullets["interviewer facts"]],
         curveballs=[_curveball(b) for b in found.bullets.get("curveballs", [])],
         staff_probes=[plain_text(b.text) for b in found.bullets.get("staff-level probes", [])],
+        estimates=[_estimate(b) for b in found.bullets.get("estimates", [])],
     )
 
 

@@ -7,15 +7,19 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from markdown_it import MarkdownIt
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.errors import InputError
+from bot.knowledge.sections import (
+    RED_FLAGS_GROUP,
+    RedFlag,
+    plain_text,
+    red_flag,
+    walk_sections,
+)
 from bot.stages import DEFAULT_BUDGET_MINUTES, Stage
 
-_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
-_MD = MarkdownIt("commonmark")
 
 
 class NoteFormatError(InputError):
@@ -36,22 +40,6 @@ def split_front_matter(text: str, source: str = "note") -> tuple[dict, str]:
     return meta, text[match.end() :]
 
 
-def strip_links(text: str) -> tuple[str, list[str]]:
-    """Markdown links replaced by their text, and the link targets."""
-    targets = [m.group(2) for m in _LINK.finditer(text)]
-    return _LINK.sub(r"\1", text), targets
-
-
-def plain_text(markdown: str) -> str:
-    """Inline markdown without links, emphasis or code marks."""
-    text, _ = strip_links(markdown)
-    return re.sub(r"(\*\*|__|`)", "", text).strip()
-
-
-def tokens(markdown: str) -> list:
-    return _MD.parse(markdown)
-
-
 class FrameworkNote(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -60,6 +48,9 @@ class FrameworkNote(BaseModel):
     budget_minutes: float
     hints: list[str]
     source: str
+    red_flags: list[RedFlag] = Field(default_factory=list)
+    opening_question: str | None = None
+    probes: list[str] = Field(default_factory=list)
 
 
 class ConceptNote(BaseModel):
@@ -69,13 +60,25 @@ class ConceptNote(BaseModel):
     title: str
     aliases: list[str]
     source: str
+    probes: list[str] = Field(default_factory=list)
+
+
+def _section(body: str, heading: str) -> str:
+    """The text of one `## heading` section, up to the next one ('' when absent)."""
+    found = re.search(rf"^##\s+{re.escape(heading)}\s*$(.*?)(?=^##\s|\Z)", body, re.M | re.S)
+    return found.group(1) if found else ""
 
 
 def _numbered_items(body: str, heading: str) -> list[str]:
-    section = re.search(rf"^##\s+{re.escape(heading)}\s*$(.*?)(?=^##\s|\Z)", body, re.M | re.S)
-    if not section:
-        return []
-    return [plain_text(m) for m in re.findall(r"^\s*\d+\.\s+(.+)$", section.group(1), re.M)]
+    return [plain_text(m) for m in re.findall(r"^\s*\d+\.\s+(.+)$", _section(body, heading), re.M)]
+
+
+def _section_bullets(body: str, heading: str) -> list[str]:
+    return [plain_text(m) for m in re.findall(r"^[-*]\s+(.+)$", _section(body, heading), re.M)]
+
+
+def _section_paragraph(body: str, heading: str) -> str | None:
+    return plain_text(" ".join(_section(body, heading).split())) or None
 
 
 def read_framework_note(path: Path, root: Path) -> FrameworkNote:
@@ -83,12 +86,20 @@ def read_framework_note(path: Path, root: Path) -> FrameworkNote:
     meta, body = split_front_matter(path.read_text(encoding="utf-8"), source)
     stage = Stage(meta.get("stage", path.stem))
     title = re.search(r"^#\s+(.+)$", body, re.M)
+    bullets = [b for items in walk_sections(body).bullets.values() for b in items]
+    flags = [b for b in bullets if b.group == RED_FLAGS_GROUP]
     return FrameworkNote(
         stage=stage,
         title=title.group(1).strip() if title else stage.heading,
         budget_minutes=float(meta.get("budget_minutes", DEFAULT_BUDGET_MINUTES[stage])),
         hints=_numbered_items(body, "Hints"),
         source=source,
+        opening_question=_section_paragraph(body, "Opening question"),
+        probes=[q for q in _section_bullets(body, "Probes") if q.endswith("?")],
+        red_flags=[
+            red_flag(b, f"framework/{stage.value}/rf{i}", stage, source)
+            for i, b in enumerate(flags, 1)
+        ],
     )
 
 
@@ -97,7 +108,10 @@ def read_concept_note(path: Path, root: Path) -> ConceptNote:
     meta, body = split_front_matter(path.read_text(encoding="utf-8"), source)
     title = meta.get("title") or _first_heading(body) or path.stem
     aliases = [str(a) for a in meta.get("aliases") or []]
-    return ConceptNote(id=path.stem, title=str(title), aliases=aliases, source=source)
+    probes = [q for q in _section_bullets(body, "Probes") if q.endswith("?")]
+    return ConceptNote(
+        id=path.stem, title=str(title), aliases=aliases, source=source, probes=probes
+    )
 
 
 def _first_heading(body: str) -> str | None:
@@ -120,3 +134,8 @@ def concept_notes(root: Path) -> dict[str, ConceptNote]:
 def note_files(root: Path) -> list[Path]:
     """Every note that goes into the index (the README is about the format, not content)."""
     return sorted(p for p in root.rglob("*.md") if p.name != "README.md")
+
+
+def framework_red_flags(root: Path) -> list[RedFlag]:
+    """Mistakes that apply to every case, from the framework notes."""
+    return [flag for note in framework_notes(root).values() for flag in note.red_flags]

@@ -1,0 +1,220 @@
+"""The claim matcher: what the candidate's words claim, read against the case's knowledge.
+
+The interviewer and the grader both use this one matcher, so they agree on what was said.
+A claim is a key point (its text plus its `also:` wordings and accepted alternatives) or a
+red flag (a wrong claim, with its wordings; its `fix:` is the sound counterpart). Spans are
+embedded once; a claim's similarity to a span is the best over its wordings.
+
+A red flag matches a span only when three things hold: the span is close to one of the
+flag's wordings; it is closer to the mistake than to the flag's fix (a candidate who says
+the correct thing is not accused of the wrong one); and the span and that wording agree in
+polarity (a candidate who says "accuracy would be misleading here" is criticising the
+mistake, not making it).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from bot.cues import is_negated
+from bot.evidence import Span
+from bot.knowledge.cases import Case, RubricPoint
+from bot.knowledge.sections import RedFlag
+from bot.policy import (
+    COVER_THRESHOLD,
+    FLAG_FIX_MARGIN,
+    FLAG_MATCH,
+    LIST_PENALTY,
+    POINT_COSINE_WEIGHT,
+)
+from bot.retrieval import words
+from bot.stages import STAGES, Stage
+from bot.topics import topics_asked
+
+
+@dataclass(frozen=True)
+class PointMatch:
+    point: RubricPoint
+    span: Span | None
+    strength: float
+    attempt: float = 0.0
+
+    @property
+    def covered(self) -> bool:
+        return self.span is not None and self.strength >= COVER_THRESHOLD
+
+
+@dataclass(frozen=True)
+class FlagMatch:
+    """A span that states a red flag's mistake."""
+
+    flag: RedFlag
+    span: Span
+    strength: float
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One pass of the matcher over some spans: everything consumers need, computed once."""
+
+    spans: list[Span]
+    vectors: np.ndarray
+    points: np.ndarray
+    raw_points: np.ndarray
+    flags: np.ndarray
+
+    def flag_matches(self, flags: Sequence[RedFlag]) -> list[FlagMatch]:
+        """Each span that states a mistake, with the one flag it states best."""
+        found = []
+        for i, span in enumerate(self.spans):
+            if not self.flags.shape[1] or span.injected:
+                continue
+            j = int(np.argmax(self.flags[i]))
+            if self.flags[i, j] > 0:
+                found.append(FlagMatch(flags[j], span, float(self.flags[i, j])))
+        return found
+
+
+class _Wordings:
+    """Embedded wordings of a list of claims, grouped by claim for a best-of reduction."""
+
+    def __init__(self, groups: list[list[str]], embeddings: Embeddings) -> None:
+        flat = [text for group in groups for text in group]
+        self.starts = np.cumsum([0] + [len(g) for g in groups[:-1]]) if groups else np.array([])
+        self.vectors = np.array(embeddings.embed_documents(flat)) if flat else np.zeros((0, 1))
+        self.negated = np.array([is_negated(text) for text in flat], dtype=bool)
+        self.count = len(groups)
+
+    def best(self, vectors: np.ndarray, span_negated: np.ndarray | None = None) -> np.ndarray:
+        """(spans × claims): the best cosine over each claim's wordings; with polarities
+        given, wordings whose polarity differs from the span's are left out."""
+        if not self.count or not len(vectors):
+            return np.zeros((len(vectors), self.count))
+        cosine = vectors @ self.vectors.T
+        if span_negated is not None:
+            differ = span_negated[:, None] != self.negated[None, :]
+            cosine = np.where(differ, -1.0, cosine)
+        return np.maximum.reduceat(cosine, self.starts, axis=1)
+
+
+class ClaimMatcher:
+    """Matches spans against one case's key points and red flags (case and framework)."""
+
+    def __init__(
+        self, case: Case, embeddings: Embeddings, framework_flags: Sequence[RedFlag] = ()
+    ) -> None:
+        self.case = case
+        self.embeddings = embeddings
+        self.points = [p for s in STAGES for p in case.rubric(s)]
+        self.flags = [f for s in STAGES for f in case.red_flags(s)] + list(framework_flags)
+        self._points = _Wordings([[_topic(p.text), *p.also] for p in self.points], embeddings)
+        self._point_topics = [
+            topics_asked(p.text) if p.stage == Stage.CLARIFY_REQUIREMENTS else set()
+            for p in self.points
+        ]
+        self._flags = _Wordings([f.wordings for f in self.flags], embeddings)
+        self._fixes = _Wordings([[f.fix or f.text] for f in self.flags], embeddings)
+        self._has_fix = np.array([f.fix is not None for f in self.flags], dtype=bool)
+        self._terms = _distinctive_terms(self.points)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self._points.vectors.shape[1]))
+        return np.array(self.embeddings.embed_documents(list(texts)))
+
+    def read(self, spans: list[Span], vectors: np.ndarray | None = None) -> Reading:
+        """Point strengths and red-flag strengths of every span (injected spans score 0)."""
+        vectors = self.embed([s.text for s in spans]) if vectors is None else vectors
+        keep = np.array([0.0 if s.injected else 1.0 for s in spans])[:, None]
+        cosine = self._points.best(vectors)
+        overlap = np.array([[_overlap(s.text, t) for t in self._terms] for s in spans])
+        overlap = overlap.reshape(len(spans), len(self.points))
+        raw = (POINT_COSINE_WEIGHT * cosine + (1 - POINT_COSINE_WEIGHT) * overlap) * keep
+        penalty = np.array([LIST_PENALTY if s.listy else 1.0 for s in spans])[:, None]
+        return Reading(
+            spans=spans,
+            vectors=vectors,
+            points=np.maximum(raw * penalty, self._question_cues(spans, raw)),
+            raw_points=raw,
+            flags=self._flag_strengths(spans, vectors) * keep,
+        )
+
+    def _flag_strengths(self, spans: list[Span], vectors: np.ndarray) -> np.ndarray:
+        negated = np.array([is_negated(s.text) for s in spans], dtype=bool)
+        mistake = self._flags.best(vectors, negated)
+        fix = self._fixes.best(vectors)
+        closer_to_mistake = ~self._has_fix[None, :] | (mistake - fix >= FLAG_FIX_MARGIN)
+        return np.where((mistake >= FLAG_MATCH) & closer_to_mistake, mistake, 0.0)
+
+    def _question_cues(self, spans: list[Span], raw: np.ndarray) -> np.ndarray:
+        """A clarifying question on a topic covers the one clarify-stage point naming that
+        topic that it is closest to."""
+        cues = np.zeros((len(spans), len(self.points)))
+        for i, span in enumerate(spans):
+            if span.injected or "?" not in span.text:
+                continue
+            for topic in topics_asked(span.text):
+                named = [j for j, t in enumerate(self._point_topics) if topic in t]
+                if named:
+                    best = max(named, key=lambda j: raw[i, j])
+                    cues[i, best] = COVER_THRESHOLD + 0.02
+        return cues
+
+    def strengths(self, spans: list[Span]) -> np.ndarray:
+        """How strongly each span covers each point: the same measure for the conductor's
+        live coverage and for grading."""
+        return self.read(spans).points
+
+    def match(self, spans: list[Span]) -> dict[str, PointMatch]:
+        """The best span for every key point (None when no candidate text at all).
+
+        `attempt` is the best raw strength of a sentence of six words or more: whether the
+        candidate touched the point at all, even only by naming terms.
+        """
+        if not spans:
+            return {p.id: PointMatch(p, None, 0.0) for p in self.points}
+        reading = self.read(spans)
+        substantial = np.array([len(s.text.split()) >= 6 for s in spans])
+        attempts = np.where(substantial[:, None], reading.raw_points, 0.0).max(axis=0)
+        matches = {}
+        for j, point in enumerate(self.points):
+            i = int(np.argmax(reading.points[:, j]))
+            strength = float(reading.points[i, j])
+            matches[point.id] = PointMatch(point, spans[i], strength, float(attempts[j]))
+        return matches
+
+
+_ASKS = re.compile(r"^asks (about |whether |if |how |which |what |for |who |when )?", re.I)
+
+
+def _topic(text: str) -> str:
+    """A clarifying point without its leading "Asks about": a candidate's short question
+    ("what scale are we talking about?") then matches the topic itself."""
+    return _ASKS.sub("", text)
+
+
+def _distinctive_terms(points: list[RubricPoint]) -> list[dict[str, float]]:
+    """Terms of each point's main text weighted by rarity across the case's points."""
+    documents = [set(words(p.text)) for p in points]
+    frequency = Counter(w for d in documents for w in d)
+    total = len(documents)
+    return [{w: math.log(1 + total / frequency[w]) for w in d if len(w) > 2} for d in documents]
+
+
+def _overlap(text: str, terms: dict[str, float]) -> float:
+    if not terms:
+        return 0.0
+    present = set(words(text))
+    got = sum(weight for w, weight in terms.items() if w in present or _stem(w) in present)
+    return min(1.0, got / (0.5 * sum(terms.values())))
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if word.endswith("s") else word + "s"

@@ -1,0 +1,1 @@
+"""The knowledge base: parsing notes and cases (with their correctness data) and linting them."""
