@@ -1,7 +1,8 @@
 """Retrieval quality and speed on our labelled query set.
 
-Prints Recall@5, MRR@10 and query latency p50/p95 for dense-only and hybrid retrieval, and
-the time of a full index build from scratch. A hit is relevant when it comes from the
+Prints Recall@5, MRR@10 and query latency p50/p95 for dense-only and hybrid retrieval, over
+the v1 queries (the first knowledge base), the v2 queries (the notes and cases added by
+knowledge v2) and all of them, and the time of a full index build from scratch. A hit is relevant when it comes from the
 labelled note (and, when the label names a stage, from that stage's section).
 """
 
@@ -32,23 +33,22 @@ def _relevant(hit, label: dict) -> bool:
     return label["stage"] is None or hit.stage is None or hit.stage.value == label["stage"]
 
 
-def evaluate(retriever: Retriever) -> dict:
+def evaluate(retriever: Retriever) -> tuple[list[int | None], list[float]]:
+    """The rank of the first relevant hit (None beyond 10) and the latency of each query."""
     ranks, latencies = [], []
     retriever.search("warm up", k=5)
     for label in QUERIES:
         started = time.perf_counter()
         hits = retriever.search(label["query"], k=10)
         latencies.append(time.perf_counter() - started)
-        rank = next((i + 1 for i, h in enumerate(hits) if _relevant(h, label)), None)
-        ranks.append(rank)
-    latencies.sort()
-    return {
-        "recall@5": sum(1 for r in ranks if r and r <= 5) / len(ranks),
-        "mrr@10": sum(1 / r for r in ranks if r) / len(ranks),
-        "p50_ms": statistics.median(latencies) * 1000,
-        "p95_ms": latencies[int(0.95 * len(latencies)) - 1] * 1000,
-        "misses": [q["query"] for q, r in zip(QUERIES, ranks, strict=True) if not r or r > 5],
-    }
+        ranks.append(next((i + 1 for i, h in enumerate(hits) if _relevant(h, label)), None))
+    return ranks, sorted(latencies)
+
+
+def _figures(ranks: list[int | None]) -> str:
+    recall = sum(1 for r in ranks if r and r <= 5) / len(ranks)
+    mrr = sum(1 / r for r in ranks if r) / len(ranks)
+    return f"Recall@5 {recall:.3f}  MRR {mrr:.3f}  ({len(ranks)} queries)"
 
 
 def main() -> None:
@@ -62,13 +62,17 @@ def main() -> None:
         print(f"queries: {len(QUERIES)}")
         embeddings = build_embeddings(settings)
         for name, hybrid in (("dense only", False), ("hybrid (dense + BM25, RRF)", True)):
-            result = evaluate(Retriever(store, embeddings, hybrid=hybrid))
-            print(
-                f"{name:<28} Recall@5 {result['recall@5']:.3f}  MRR {result['mrr@10']:.3f}  "
-                f"p50 {result['p50_ms']:.1f} ms  p95 {result['p95_ms']:.1f} ms"
-            )
-            for miss in result["misses"]:
-                print(f"    miss: {miss}")
+            ranks, latencies = evaluate(Retriever(store, embeddings, hybrid=hybrid))
+            p50 = statistics.median(latencies) * 1000
+            p95 = latencies[int(0.95 * len(latencies)) - 1] * 1000
+            print(f"{name}: p50 {p50:.1f} ms  p95 {p95:.1f} ms")
+            for group in ("v1", "v2"):
+                chosen = [r for r, q in zip(ranks, QUERIES, strict=True) if q["set"] == group]
+                print(f"    {group} queries: {_figures(chosen)}")
+            print(f"    all queries: {_figures(ranks)}")
+            for rank, label in zip(ranks, QUERIES, strict=True):
+                if not rank or rank > 5:
+                    print(f"    miss ({label['set']}): {label['query']}")
 
 
 if __name__ == "__main__":
