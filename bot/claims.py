@@ -23,12 +23,15 @@ from dataclasses import dataclass
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from bot.cues import is_negated
+from bot.cues import MISTAKE_CUES, MistakeCue, is_negated, is_question, key_terms, words_of
 from bot.evidence import Span
+from bot.numbers import fact_values, off_by, quantities
 from bot.knowledge.cases import Case, RubricPoint
 from bot.knowledge.sections import RedFlag
 from bot.policy import (
     COVER_THRESHOLD,
+    ESTIMATE_MATCH,
+    ESTIMATE_OFF,
     FLAG_FIX_MARGIN,
     FLAG_MATCH,
     LIST_PENALTY,
@@ -114,6 +117,12 @@ class ClaimMatcher:
         self.embeddings = embeddings
         self.points = [p for s in STAGES for p in case.rubric(s)]
         self.flags = [f for s in STAGES for f in case.red_flags(s)] + list(framework_flags)
+        self._estimates = [
+            (len(self.flags) + k, quantities(e.text)) for k, e in enumerate(case.estimates)
+        ]
+        self.flags += [_estimate_flag(case, k) for k in range(len(case.estimates))]
+        self._estimate_vectors = self.embed([f"{e.label}: {e.text}" for e in case.estimates])
+        self._fact_values = fact_values(case)
         self._points = _Wordings([[_topic(p.text), *p.also] for p in self.points], embeddings)
         self._point_topics = [
             topics_asked(p.text) if p.stage == Stage.CLARIFY_REQUIREMENTS else set()
@@ -122,6 +131,8 @@ class ClaimMatcher:
         self._flags = _Wordings([f.wordings for f in self.flags], embeddings)
         self._fixes = _Wordings([[f.fix or f.text] for f in self.flags], embeddings)
         self._has_fix = np.array([f.fix is not None for f in self.flags], dtype=bool)
+        self._flag_terms = [set().union(*(key_terms(w) for w in f.wordings)) for f in self.flags]
+        self._cue_flags = {cue.name: self._flags_for(cue) for cue in MISTAKE_CUES}
         self._terms = _distinctive_terms(self.points)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -146,12 +157,67 @@ class ClaimMatcher:
             flags=self._flag_strengths(spans, vectors) * keep,
         )
 
+    def _flags_for(self, cue: MistakeCue) -> list[int]:
+        """The red flags a mistake cue detects: the case's own first (their challenge names
+        the case), then the framework's unless the cue is a mistake only where a case says so."""
+        attached = [
+            j for j, f in enumerate(self.flags) if any(cue.topic.search(w) for w in f.wordings)
+        ]
+        case = [j for j in attached if not self.flags[j].id.startswith("framework/")]
+        if case or cue.case_only:
+            return case[:1]
+        return attached[:1]
+
     def _flag_strengths(self, spans: list[Span], vectors: np.ndarray) -> np.ndarray:
+        """The strongest of the two readings: a mistake cue stating the flag by its form,
+        or a near-paraphrase of one of the flag's wordings."""
+        strengths = self._paraphrased_flags(spans, vectors)
+        for i, span in enumerate(spans):
+            if span.pair or is_question(span.text):
+                continue
+            for cue in MISTAKE_CUES:
+                if cue.states(span.text):
+                    for j in self._cue_flags[cue.name]:
+                        strengths[i, j] = 1.0
+            for j in self._wrong_estimates(span.text, vectors[i]):
+                strengths[i, j] = 1.0
+        return strengths
+
+    def _wrong_estimates(self, text: str, vector: np.ndarray) -> list[int]:
+        """Flags of the estimates this sentence gets ten times wrong (see bot.numbers)."""
+        said = [q for q in quantities(text) if q.value not in self._fact_values]
+        if not said or not self._estimates:
+            return []
+        closeness = self._estimate_vectors @ vector
+        wrong = []
+        for q in said:
+            comparable = [
+                (float(closeness[k]), j, [e.value for e in found if e.kind == q.kind])
+                for k, (j, found) in enumerate(self._estimates)
+                if any(e.kind == q.kind for e in found)
+            ]
+            if not comparable:
+                continue
+            near, j, values = max(comparable)
+            if near >= ESTIMATE_MATCH and min(off_by(q.value, v) for v in values) >= ESTIMATE_OFF:
+                wrong.append(j)
+        return wrong
+
+    def _paraphrased_flags(self, spans: list[Span], vectors: np.ndarray) -> np.ndarray:
+        """A span states a mistake: a single sentence making a claim (not a question),
+        close to one of the flag's wordings in meaning and in polarity, sharing one of its
+        key terms, and closer to the mistake than to the fix."""
         negated = np.array([is_negated(s.text) for s in spans], dtype=bool)
         mistake = self._flags.best(vectors, negated)
         fix = self._fixes.best(vectors)
         closer_to_mistake = ~self._has_fix[None, :] | (mistake - fix >= FLAG_FIX_MARGIN)
-        return np.where((mistake >= FLAG_MATCH) & closer_to_mistake, mistake, 0.0)
+        claims = np.array([not (s.pair or is_question(s.text)) for s in spans], dtype=bool)
+        shared = np.array(
+            [[bool(words_of(s.text) & terms) for terms in self._flag_terms] for s in spans]
+        )
+        shared = shared.reshape(len(spans), len(self.flags))
+        hit = (mistake >= FLAG_MATCH) & closer_to_mistake & shared & claims[:, None]
+        return np.where(hit, mistake, 0.0)
 
     def _question_cues(self, spans: list[Span], raw: np.ndarray) -> np.ndarray:
         """A clarifying question on a topic covers the one clarify-stage point naming that
@@ -198,6 +264,19 @@ def _topic(text: str) -> str:
     """A clarifying point without its leading "Asks about": a candidate's short question
     ("what scale are we talking about?") then matches the topic itself."""
     return _ASKS.sub("", text)
+
+
+def _estimate_flag(case: Case, k: int) -> RedFlag:
+    """An estimate of the case as a red flag: a figure about ten times off it."""
+    estimate = case.estimates[k]
+    return RedFlag(
+        id=f"{case.id}/estimates/{k + 1}",
+        stage=Stage.DEPLOYMENT_SERVING,
+        text=f"Puts {estimate.label.lower()} about ten times off what the facts give.",
+        challenge="How did you get to that number?",
+        fix=f"{estimate.label}: {estimate.text}",
+        source=case.source,
+    )
 
 
 def _distinctive_terms(points: list[RubricPoint]) -> list[dict[str, float]]:

@@ -1,19 +1,442 @@
 """Cue tables: the regular expressions every consumer shares, so the interviewer and the
-grader agree on what a negation, a question or a request is."""
+grader agree on what a negation, a question, an assumption, a decline or a request is."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from bot.stages import Stage
 
 #: A sentence that rejects or criticises what it names ("accuracy would be misleading",
 #: "I wouldn't split at random", "instead of a nightly batch").
 NEGATION = re.compile(
     r"\b(not|never|no|nor|don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t|shouldn'?t|can'?t|cannot|"
     r"isn'?t|aren'?t|avoid\w*|instead of|rather than|misleading|meaningless|useless|"
-    r"pointless|wrong|mistake|pitfall|trap|naive|beware|careful not|without)\b",
+    r"pointless|wrong|mistake|pitfall|trap|naive|beware|careful not|without|away from|"
+    r"move off|get rid of|no longer|stop|replace|switch(ing)? from|ditch|drop)\b",
     re.I,
 )
+
+#: Words too common in ML answers to anchor a claim: a red flag and a sentence must share
+#: a rarer term ("accuracy", "shuffle", "nightly") before one can be read as the other.
+_COMMON = set(
+    [
+        "about",
+        "above",
+        "after",
+        "again",
+        "also",
+        "answer",
+        "because",
+        "before",
+        "being",
+        "between",
+        "both",
+        "could",
+        "data",
+        "does",
+        "each",
+        "every",
+        "first",
+        "from",
+        "have",
+        "here",
+        "into",
+        "just",
+        "like",
+        "make",
+        "model",
+        "models",
+        "more",
+        "most",
+        "much",
+        "need",
+        "only",
+        "other",
+        "over",
+        "same",
+        "should",
+        "since",
+        "some",
+        "such",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "thing",
+        "think",
+        "this",
+        "those",
+        "through",
+        "used",
+        "uses",
+        "using",
+        "very",
+        "want",
+        "well",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "will",
+        "with",
+        "would",
+        "your",
+        "system",
+        "score",
+        "scores",
+        "metric",
+        "metrics",
+        "feature",
+        "features",
+        "train",
+        "training",
+        "predict",
+        "prediction",
+        "predictions",
+        "label",
+        "labels",
+        "user",
+        "users",
+        "item",
+        "items",
+        "time",
+        "good",
+        "better",
+        "best",
+        "really",
+        "going",
+        "lets",
+        "okay",
+        "right",
+    ]
+)
+_WORD = re.compile(r"[a-z0-9][a-z0-9\-]+")
+
+_FILLER = (
+    r"(so|and|also|okay|ok|um+|uh+|like|right|then|just|well|first|second|next|quick question)"
+)
+#: A question by its form, with or without a question mark ("so what's the scale like").
+QUESTION_FORM = re.compile(
+    rf"^\W*({_FILLER}[\s,]+)*(what|what's|whats|how|how's|which|who|whom|whose|when|where|why|"
+    r"is|are|was|were|do|does|did|can|could|should|would|will|have|has|any|anything)\b"
+    r"|\b(i'?d (like|want|love) to (know|understand|ask|check|clarify)|i want to (know|ask|"
+    r"check|clarify)|i'?m (wondering|curious)|curious (about|whether|if)|wondering (if|"
+    r"whether|about)|can you tell me|could you tell me|tell me (about|more|what|how)|"
+    r"do we know|do we have|my (first |next )?question is|let me ask)\b",
+    re.I,
+)
+
+#: A requirement stated as an assumption instead of asked ("I'll assume 500M daily users").
+ASSUMPTION = re.compile(
+    r"\b(i'?ll assume|i'?m (going to|gonna) assume|let'?s assume|let me assume|assuming|"
+    r"i'?d assume|i assume|my assumption|i'?ll take it (that|as)|i'?ll treat .{1,40} as given|"
+    r"suppose we|let'?s say (we|it|there)|i'?ll go with the assumption)\b",
+    re.I,
+)
+
+#: The candidate declines to answer ("I haven't thought about that").
+DECLINE = re.compile(
+    r"\b(i haven'?t (really )?thought about (that|it|this)|i'?m not sure|not sure|"
+    r"i don'?t know|i do not know|no idea|i'?d (rather )?skip|(can|could) we skip|"
+    r"pass on (that|this)|nothing (comes to mind|to add)|no comment|i have no (idea|clue))\b",
+    re.I,
+)
+
+#: Words that say which stage a question or a signposting sentence is about.
+STAGE_CUES: dict[Stage, re.Pattern] = {
+    Stage.CLARIFY_REQUIREMENTS: re.compile(
+        r"\b(clarify|clarifying|requirements?|questions? (for me|before)|what would you like to "
+        r"(know|ask))\b",
+        re.I,
+    ),
+    Stage.FRAME_ML_TASK: re.compile(
+        r"\b(fram(e|ing)|ml (problem|task)|machine learning (problem|task)|formulat\w*|"
+        r"what (exactly )?(does|would) the model predict|input and output|objective)\b",
+        re.I,
+    ),
+    Stage.DATA_PREPARATION: re.compile(
+        r"\b(data (prep\w*|pipeline)?|training data|training examples?|features?|feature "
+        r"engineering|labels?|labell?ing|dataset)\b",
+        re.I,
+    ),
+    Stage.MODEL_DEVELOPMENT: re.compile(
+        r"\b(which model|what model|model (choice|development|architecture)|architecture|"
+        r"baseline|loss( function)?|how would you train|train(ing)? (it|the model))\b",
+        re.I,
+    ),
+    Stage.EVALUATION: re.compile(
+        r"\b(evaluat\w*|metrics?|offline|online (test|experiment|metric)|a/?b test\w*|"
+        r"experiment\w*|how (would|do) you (know|measure))\b",
+        re.I,
+    ),
+    Stage.DEPLOYMENT_SERVING: re.compile(
+        r"\b(serv(e|ing)|deploy\w*|production|in prod|roll ?out|infrastructure|inference)\b",
+        re.I,
+    ),
+    Stage.MONITORING: re.compile(
+        r"\b(monitor\w*|once it'?s live|after (launch|it'?s live)|alert\w*|drift|retrain\w*)\b",
+        re.I,
+    ),
+}
+
+#: The interviewer goes back to an earlier stage on purpose.
+RETURN = re.compile(r"\b(go(ing)? back to|back to|return to|revisit|come back to)\b", re.I)
+
+#: Depth cues: the candidate says why, weighs options, puts numbers on it, commits.
+DEPTH_CUES: dict[str, re.Pattern] = {
+    "justification": re.compile(
+        r"\b(because|since|so that|the reason|which means|that's why|this is why|otherwise|"
+        r"in order to|given that|due to|cause)\b",
+        re.I,
+    ),
+    "trade_off": re.compile(
+        r"\b(trade-?offs?|on the other hand|at the cost of|downside|instead of|rather than|"
+        r"versus|vs\.?|cheaper|more expensive|the risk is|but it|but that|however|pros?|cons?)\b",
+        re.I,
+    ),
+    "number": re.compile(
+        r"(\d|\b(million|billion|thousand|hundred|percent|ms|milliseconds|qps|per second)\b)",
+        re.I,
+    ),
+    "choice": re.compile(
+        r"\b(i'd|i would|i will|i'll|we'll|i'd pick|i choose|i'd go with|let's go with|"
+        r"my choice|i'd start with|i'd use|we would use|i propose|i'd recommend|we'd)\b",
+        re.I,
+    ),
+}
+
+#: How a candidate drives the interview: a plan, signposts, check-ins, the clock.
+DRIVING_CUES: dict[str, re.Pattern] = {
+    "stated a plan": re.compile(
+        r"\b(my plan|here's my plan|the plan is|i'll (start|begin) (with|by)|let me (outline|"
+        r"structure|lay out)|i'd like to (structure|cover|go through|spend)|i'll walk through|"
+        r"first,? i'll|i'll cover|(roughly )?in that order|in this order|structure (it|this) as|"
+        r"then i'll|after that,? (i'll|go through|we)|before i design)\b",
+        re.I,
+    ),
+    "signposted transitions": re.compile(
+        r"\b(moving on|let's move (on|to)|next,? (let's|i'll)|now let's|let's (talk|turn) (about|"
+        r"to)|that covers|switching to|on to (the )?(data|model|evaluation|serving|deployment|"
+        r"monitoring)|to summari[sz]e|let me recap|let me (play|read) (that|it) back|"
+        r"let me walk through|(offline|serving|monitoring|data) first|that's (the|my) (model|"
+        r"data|evaluation|serving) (side|plan|story)|shall we)\b",
+        re.I,
+    ),
+    "checked in": re.compile(
+        r"(does that (make sense|sound (right|good|reasonable))|should i (go|dive|continue|"
+        r"move)|would you like me to|do you want me to|shall i|is that (okay|ok|fine|"
+        r"reasonable)|any (questions|concerns) (so far|before)|are you happy with|sound good\?|"
+        r"i'll check in|let me know if|is that (the|what) you|does that match|happy to go deeper|"
+        r"want me to go deeper|which would you prefer|okay with you|ok with you)",
+        re.I,
+    ),
+    "managed the clock": re.compile(
+        r"\b(in the interest of time|given (the )?time|time check|to save time|i'll be brief|"
+        r"for time|minutes left|quickly cover|briefly)\b",
+        re.I,
+    ),
+}
+
+
+def words_of(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+def key_terms(text: str) -> set[str]:
+    """The words of a text that can anchor a claim (four letters or more, not common)."""
+    return {w for w in words_of(text) if len(w) >= 4 and w not in _COMMON}
 
 
 def is_negated(text: str) -> bool:
     return bool(NEGATION.search(text))
+
+
+def is_question(sentence: str) -> bool:
+    """A question by its mark or by its form (spoken questions often have no mark)."""
+    return "?" in sentence or bool(QUESTION_FORM.search(sentence.strip()))
+
+
+def is_assumption(sentence: str) -> bool:
+    return bool(ASSUMPTION.search(sentence))
+
+
+def stages_named(text: str) -> list[Stage]:
+    """The stages a sentence names, in framework order."""
+    return [stage for stage, pattern in STAGE_CUES.items() if pattern.search(text)]
+
+
+@dataclass(frozen=True)
+class MistakeCue:
+    """A common mistake recognised by its form: every `claim` pattern matches the sentence
+    and `unless` does not (the sentence names the sound alternative or rejects the idea).
+    `topic` finds the red flags this cue detects, from the flags' own wordings. A cue that
+    is `case_only` is a mistake only where a case says so (a nightly batch is fine for a
+    nightly forecast), so it never falls back to a framework red flag."""
+
+    name: str
+    claim: tuple[re.Pattern, ...]
+    unless: re.Pattern
+    topic: re.Pattern
+    case_only: bool = False
+
+    def states(self, sentence: str) -> bool:
+        return all(p.search(sentence) for p in self.claim) and not self.unless.search(sentence)
+
+
+def _cue(*patterns: str) -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(p, re.I) for p in patterns)
+
+
+_REJECTS = (
+    r"\b(not|never|no|don'?t|doesn'?t|wouldn'?t|won'?t|shouldn'?t|isn'?t|avoid\w*|instead of|"
+    r"rather than|misleading|meaningless|useless|mistake|wrong|pitfall|trap|naive|bad idea|"
+    r"can'?t|cannot)\b"
+)
+
+MISTAKE_CUES: list[MistakeCue] = [
+    MistakeCue(
+        name="random_split",
+        claim=_cue(
+            r"\b(random(ly)?|shuffl\w*)\b",
+            r"\b(split\w*|hold(ing)? out|held[- ]out|test set|validation|train(ing)?[, /]+"
+            r"(validation|test)|\d0/\d0)\b",
+        ),
+        unless=re.compile(
+            _REJECTS + r"|\b(time|temporal|chronolog\w*|by date|by day|by week|later|latest|"
+            r"most recent|future|forward|out-of-time|rolling|backtest\w*|group\w* by|by user|"
+            r"per user|(by|per|of) users?\b|users? (into|to) |traffic|a/?b|experiment|holdout|control group|"
+            r"label(l)?ing|annotat\w*|to review|audit)\b",
+            re.I,
+        ),
+        topic=re.compile(r"\b(random|shuffl\w*)\b.*\bsplit|\bsplit\w*\b.*\b(random|shuffl)", re.I),
+    ),
+    MistakeCue(
+        name="accuracy_metric",
+        claim=_cue(
+            r"\baccuracy\b.{0,60}\b(metric|measure|evaluat\w*|look at|optimi[sz]\w*|report\w*|"
+            r"headline|primary|main|target|get|achiev\w*|\d+ ?%|percent)|\b(metric|evaluat\w*|"
+            r"look at|optimi[sz]e|report|measure|judge)\w*\b.{0,40}\baccuracy\b",
+        ),
+        unless=re.compile(
+            _REJECTS + r"|\b(forecast\w*|wape|mape|mase|mae|rmse|error|bias|top-?\d+|@ ?\d|pr-?auc|"
+            r"log ?loss|ndcg|"
+            r"balanced accuracy|per[- ]class|calibrat\w*|annotator|label(l)?er|reviewer)\b",
+            re.I,
+        ),
+        topic=re.compile(r"\baccuracy\b", re.I),
+    ),
+    MistakeCue(
+        name="uncorrected_downsampling",
+        claim=_cue(
+            r"\b(down-?sampl\w*|sub-?sampl\w*|under-?sampl\w*|keep(ing)? (only )?(\d+|one)\b.{0,20}"
+            r"negatives)",
+            r"\b(straight|directly|as[- ]is|as (the )?probabilit\w*|as (the )?p\w*ctr|without "
+            r"(any )?(correction|correcting|recalibrat\w*|adjust\w*)|no (correction|"
+            r"recalibration|adjustment)|(no need|don'?t need) to (correct|recalibrate|adjust))\b",
+        ),
+        unless=re.compile(
+            r"\b((then|and) (re)?calibrat\w*|recalibrate (them|it|the scores)|correct(ing)? for "
+            r"(the )?(sampl\w*|rate)|re-?weight\w*|importance weight\w*|q ?= ?p)\b",
+            re.I,
+        ),
+        topic=re.compile(r"\b(down-?sampl\w*|sampl\w* negatives|negative sampl\w*)\b", re.I),
+    ),
+    MistakeCue(
+        name="nightly_batch",
+        claim=_cue(
+            r"\b(nightly|once a (day|night)|daily (batch|job|rebuild|refresh|run)|every night|"
+            r"overnight|each night)\b",
+            r"\b(rebuild\w*|recomput\w*|refresh\w*|batch|precomput\w*|re-?index\w*|index|update\w*|"
+            r"filter\w*|job)\b",
+        ),
+        unless=re.compile(
+            _REJECTS + r"|\b(stale|on top of|as well as|plus|in addition|add|also|too|streaming|"
+            r"stream\w*|real-?time|minutes|seconds|incremental\w*|delta|near-?line)\b",
+            re.I,
+        ),
+        topic=re.compile(
+            r"\b(nightly|once a (day|night)|overnight)\b.{0,40}\b(only|instead|although|while|"
+            r"freshness|minutes|hour|stale)|\b(only|instead|although)\b.{0,40}\b(nightly|once a "
+            r"(day|night)|overnight)\b",
+            re.I,
+        ),
+        case_only=True,
+    ),
+    MistakeCue(
+        name="whole_catalogue_ranker",
+        claim=_cue(
+            r"\b(all|every|whole|entire|each of the)\b.{0,30}\b(\d[\d,.]* ?(million|billion|m|bn|b)"
+            r"\b|catalog(ue)?|corpus|inventory)",
+            r"\b(heavy|deep|big|full|large|cross-?encoder|ranker|ranking model|transformer)\b",
+        ),
+        unless=re.compile(
+            _REJECTS + r"|\b(candidate generation|retriev\w*|two-?stage|first stage|filter\w*|"
+            r"narrow\w*|prun\w*|top[- ]?\d+|few hundred|shortlist|cascade|offline|nightly|batch|"
+            r"index\w*|embed\w*)\b",
+            re.I,
+        ),
+        topic=re.compile(
+            r"\b(whole|entire|all|every)\b.{0,40}\b(catalog(ue)?|corpus|"
+            r"candidates|videos|ads|items|products|listings|per request)",
+            re.I,
+        ),
+    ),
+    MistakeCue(
+        name="skips_online_test",
+        claim=_cue(
+            r"\b(no need (for|to run)|skip\w*|without|don'?t need|not necessary to run)\b.{0,25}"
+            r"\b(a/?b|online (test|experiment)|experiment)",
+            r"\b(ship|launch|deploy|roll(ing)? out|go live|push)\w*\b",
+        ),
+        unless=re.compile(
+            r"\b(before|after|then|until|first|shadow|canary)\b.{0,30}\b(a/?b|"
+            r"experiment|test)\b|\bnever skip\b",
+            re.I,
+        ),
+        topic=re.compile(
+            r"\b(offline (gains?|numbers|results|auc|metrics?) alone|no online|"
+            r"without an? (online|a/b)|no need for an a/?b)\b",
+            re.I,
+        ),
+    ),
+    MistakeCue(
+        name="future_feature",
+        claim=_cue(
+            r"\b(total|final|eventual|lifetime|overall|full)\b.{0,40}\b(reports?|clicks?|views?|"
+            r"likes?|chargebacks?|counts?|engagement|outcome)\b",
+            r"\b(in (its|the) first \d+|after (the|it|its)|over the (whole|next|following)|ends? "
+            r"up|eventually|receives|gets|will get)\b",
+        ),
+        unless=re.compile(
+            _REJECTS + r"|\b(as of|point[- ]in[- ]time|up to the|at (the )?"
+            r"(time|moment) of|leak\w*|exclude\w*|label)\b",
+            re.I,
+        ),
+        topic=re.compile(
+            r"\b(after (the )?(prediction|decision|impression|moment)|future|"
+            r"leak\w*|not (yet )?known)\b",
+            re.I,
+        ),
+    ),
+    MistakeCue(
+        name="half_threshold",
+        claim=_cue(
+            r"\b(threshold|cut-?off)\w*\b.{0,25}\b0?\.5\b|\b0?\.5\b.{0,15}\b(threshold|"
+            r"cut-?off)\b"
+        ),
+        unless=re.compile(
+            _REJECTS + r"|\b(tun\w*|cost|precision|recall|calibrat\w*|"
+            r"sweep|choose|chosen|pick)\b",
+            re.I,
+        ),
+        topic=re.compile(r"\b0?\.5\b|\bthreshold\b.{0,40}\b(cost|error)", re.I),
+    ),
+]

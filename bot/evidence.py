@@ -13,31 +13,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.cues import DEPTH_CUES
 from bot.injection import hidden_parts, looks_like_injection
+from bot.policy import LONG_SENTENCE_WORDS, MIN_SPAN_WORDS, WINDOW_STRIDE, WINDOW_WORDS
 
-_BOUNDARY = re.compile(r"(?<=[.!?;])\s+|\n+")
-
-CUES: dict[str, re.Pattern] = {
-    "justification": re.compile(
-        r"\b(because|since|so that|the reason|which means|that's why|this is why|otherwise|"
-        r"in order to|given that|due to)\b",
-        re.I,
-    ),
-    "trade_off": re.compile(
-        r"\b(trade-?offs?|on the other hand|at the cost of|downside|instead of|rather than|"
-        r"versus|vs\.?|cheaper|more expensive|the risk is|but it|but that|however|pros?|cons?)\b",
-        re.I,
-    ),
-    "number": re.compile(
-        r"(\d|\b(million|billion|thousand|hundred|percent|ms|milliseconds|qps|per second)\b)",
-        re.I,
-    ),
-    "choice": re.compile(
-        r"\b(i'd|i would|i will|i'll|we'll|i'd pick|i choose|i'd go with|let's go with|"
-        r"my choice|i'd start with|i'd use|we would use|i propose|i'd recommend)\b",
-        re.I,
-    ),
-}
+_BOUNDARY = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -48,10 +28,30 @@ class Span:
     text: str
     listy: bool
     injected: bool
+    pair: bool = False
 
 
 def _sentences(text: str) -> list[str]:
-    return [p.strip() for p in _BOUNDARY.split(text) if p and len(p.split()) >= 3]
+    """Whole sentences; a run-on of speech with no punctuation is cut into overlapping
+    windows of words, so one long span does not blur several claims together."""
+    found = []
+    for part in _BOUNDARY.split(text):
+        part = part.strip()
+        if len(part.split()) < MIN_SPAN_WORDS:
+            continue
+        found.extend(_windows(part) if len(part.split()) > LONG_SENTENCE_WORDS else [part])
+    return found
+
+
+def _windows(sentence: str) -> list[str]:
+    """Verbatim windows of a long sentence (whitespace kept as written)."""
+    tokens = list(re.finditer(r"\S+", sentence))
+    starts = range(0, max(1, len(tokens) - WINDOW_WORDS + WINDOW_STRIDE), WINDOW_STRIDE)
+    windows = []
+    for start in starts:
+        chosen = tokens[start : start + WINDOW_WORDS]
+        windows.append(sentence[chosen[0].start() : chosen[-1].end()])
+    return windows
 
 
 def is_listy(sentence: str) -> bool:
@@ -75,7 +75,7 @@ def candidate_spans(turns: Sequence[tuple[int, str]]) -> list[Span]:
             if i + 1 < len(sentences):
                 pair = _verbatim_pair(text, sentence, sentences[i + 1])
                 if pair:
-                    spans.append(_span(index, pair))
+                    spans.append(_span(index, pair, pair=True))
     return spans
 
 
@@ -85,11 +85,13 @@ def _verbatim_pair(text: str, first: str, second: str) -> str | None:
     return text[start : end + len(second)] if start >= 0 and end >= 0 else None
 
 
-def _span(turn: int, text: str) -> Span:
-    return Span(turn=turn, text=text, listy=is_listy(text), injected=looks_like_injection(text))
+def _span(turn: int, text: str, pair: bool = False) -> Span:
+    return Span(
+        turn=turn, text=text, listy=is_listy(text), injected=looks_like_injection(text), pair=pair
+    )
 
 
 def cues_in(texts: Sequence[str]) -> set[str]:
     """Which depth cues (justification, trade-off, number, choice) the texts show."""
     joined = "\n".join(t for t in texts if not is_listy(t))
-    return {name for name, pattern in CUES.items() if pattern.search(joined)}
+    return {name for name, pattern in DEPTH_CUES.items() if pattern.search(joined)}

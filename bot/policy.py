@@ -23,10 +23,60 @@ POINT_COSINE_WEIGHT = 0.75
 #: A bare list of terms earns this share of its strength (keyword stuffing).
 LIST_PENALTY = 0.4
 
-#: A span states a red flag's mistake at this cosine to one of the flag's wordings: a
-#: close paraphrase, not a sentence on the same topic.
-FLAG_MATCH = 0.62
+#: A span states a red flag's mistake at this cosine to one of the flag's wordings: a near
+#: paraphrase only. On the training transcripts, correct sentences on the same topic reach
+#: 0.77 (MiniLM does not tell "downsample and correct" from "downsample as is"), so most
+#: mistakes are found by the mistake cues in bot.cues instead.
+FLAG_MATCH = 0.82
 
 #: ...and only when it is at least this much closer to the mistake than to the fix, so a
 #: sentence stating the sound alternative is never read as the mistake.
 FLAG_FIX_MARGIN = 0.05
+
+#: Spans: sentences of at least this many words are matched ("LR baseline." says too little
+#: to check); a sentence longer than LONG_SENTENCE_WORDS (speech without punctuation) is
+#: matched as windows of WINDOW_WORDS words every WINDOW_STRIDE words, about one claim each.
+MIN_SPAN_WORDS = 3
+LONG_SENTENCE_WORDS = 45
+WINDOW_WORDS = 24
+WINDOW_STRIDE = 12
+
+#: A candidate turn of at most this many words that says "I haven't thought about that"
+#: declines the stage; a longer one goes on to say something.
+DECLINE_MAX_WORDS = 25
+
+#: An interviewer reply this close to one of the case's facts reveals it, so the candidate
+#: turn before it asked something even without a question mark or a question's form.
+FACT_ECHO = 0.55
+
+#: A sentence said in another stage counts there only when it clearly belongs: this far
+#: above the cover bar (a model-stage sentence is not evidence of clarifying just because
+#: it mentions latency).
+OTHER_STAGE_MARGIN = 0.08
+
+#: A point whose best span reaches this strength was approached but not made: it is not
+#: counted as covered, and not listed as missing either.
+NEAR_MISS = 0.44
+
+#: Distinct quotes in a stage for its full evidence feature: four sentences make a stage's
+#: case; more adds nothing.
+EVIDENCE_FULL = 4
+
+#: A stage with one clear mistake scores at most 2, with two or more at most 1, as in the
+#: labelling guide (tests/data/calibration/README.md): a wrong main choice is not "solid".
+MISTAKE_CAPS = {0: 4, 1: 2, 2: 1}
+
+#: Each hint costs this much of the total, at most MAX_HINT_PENALTY: help is fine to use,
+#: but an answer reached with help is weaker evidence.
+HINT_PENALTY = 1.5
+MAX_HINT_PENALTY = 6.0
+
+#: A staff-level trade-off counts as raised at this cosine between the probe and a sentence.
+STAFF_PROBE_MATCH = 0.5
+
+#: A candidate's figure is checked against the estimate closest in meaning when the cosine
+#: of sentence and estimate reaches ESTIMATE_MATCH (the sentence is about that quantity), and
+#: is wrong when ESTIMATE_OFF times or more from every figure of that estimate of the same
+#: kind: a slipped zero, not rounding or a different peak factor.
+ESTIMATE_MATCH = 0.40
+ESTIMATE_OFF = 8.0

@@ -1,0 +1,100 @@
+"""Numbers with units in what the candidate says, checked against the case's estimates.
+
+A back-of-envelope figure is wrong when it is ten times off: a candidate who says "about
+500 servers" where the facts give 5,000 has slipped a zero, and an interviewer asks how they
+got there. A figure is compared only with estimates of the same kind (a rate with a rate,
+a machine count with a machine count) from the estimate closest in meaning to the sentence,
+and only when no figure of that estimate is near it; a number that is one of the case's
+facts is the candidate quoting the facts, not estimating.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from bot.knowledge.cases import Case
+
+_SCALE = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+    "t": 1e12,
+    "trillion": 1e12,
+}
+_NUMBER = re.compile(
+    r"(?<![\w.])(\$)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(k|thousand|mn|million|bn|billion|"
+    r"trillion|m|b|t)?(?![\w])",
+    re.I,
+)
+_KINDS: list[tuple[str, re.Pattern]] = [
+    (
+        "rate",
+        re.compile(r"^\W*(\w+\W+){0,3}?(a|per|/|each)\s?(second|sec|s)\b|^\W*(qps|rps|/s)\b", re.I),
+    ),
+    (
+        "machines",
+        re.compile(
+            r"^\W*(\w+\W+){0,2}?(servers?|machines?|gpus?|cores?|nodes?|hosts?|replicas?|"
+            r"accelerators?)\b",
+            re.I,
+        ),
+    ),
+    (
+        "storage",
+        re.compile(
+            r"^\W*(kb|mb|gb|tb|pb|kilobytes?|megabytes?|gigabytes?|terabytes?|"
+            r"petabytes?)\b",
+            re.I,
+        ),
+    ),
+    ("daily", re.compile(r"^\W*(\w+\W+){0,3}?(a|per) day\b", re.I)),
+]
+_STORAGE_SCALE = {"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "pb": 1e15}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float
+    kind: str
+    text: str
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Numbers that carry a unit we can compare (rates, machines, storage, daily volumes)."""
+    found = []
+    for match in _NUMBER.finditer(text):
+        value = float(match.group(2).replace(",", ""))
+        value *= _SCALE.get((match.group(3) or "").lower(), 1.0)
+        after = text[match.end() : match.end() + 40]
+        kind = next((name for name, pattern in _KINDS if pattern.search(after)), None)
+        if kind is None or match.group(1):
+            continue
+        if kind == "storage":
+            unit = re.match(r"\W*(\w{2})", after)
+            value *= _STORAGE_SCALE.get(unit.group(1).lower(), 1.0) if unit else 1.0
+        found.append(Quantity(value, kind, match.group(0).strip()))
+    return found
+
+
+def fact_values(case: Case) -> set[float]:
+    """Every number the facts state, so a candidate quoting them is not checked."""
+    values = set()
+    for fact in case.facts:
+        for match in _NUMBER.finditer(fact.text):
+            value = float(match.group(2).replace(",", ""))
+            values.add(value * _SCALE.get((match.group(3) or "").lower(), 1.0))
+    return values
+
+
+def off_by(said: float, expected: float) -> float:
+    """How many times apart two positive figures are (1.0 when equal)."""
+    if said <= 0 or expected <= 0:
+        return math.inf
+    return max(said / expected, expected / said)
