@@ -1,15 +1,18 @@
-"""Grading calibration: our grader against reference scores, beside a naive baseline.
+"""Grading against labelled transcripts: held-out figures first, then train, then the old set.
 
-Prints Spearman's rho of the overall score, pairwise ordering accuracy, mean absolute error
-per stage, the same for a length-based baseline, the anti-gaming checks (every injection
-transcript scores no higher than its clean twin; every buzzword transcript below every solid
-one), the figures for the held-out transcripts separately, and the offline grading time of a
-30-turn transcript.
+The independent set was written from each case's problem and facts only and labelled
+separately by a written guide (tests/data/calibration/README.md); its split was fixed before
+fitting, and `bench/fit_grading.py` fits on the train part only. Prints, per part: Spearman's
+rho, pairwise ordering (reference gap >= 15), stage MAE, mean error per style, mistake twins
+(>= 10 below their solid twin), mistake sentences quoted as evidence, |alternative - solid|,
+concise and spoken seniors at lean hire or better, false injection flags on clean
+transcripts and on the clean ML-vocabulary corpus, and the time to grade a 30-turn transcript.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import statistics
 import sys
 import time
@@ -19,15 +22,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from calibration import is_held_out, load_calibration  # noqa: E402
+from calibration import Labelled, load_independent, load_old  # noqa: E402
 
 from bot.claims import ClaimMatcher  # noqa: E402
 from bot.embeddings import local_embeddings  # noqa: E402
-from bot.grading import grade  # noqa: E402
+from bot.grading import Report, grade  # noqa: E402
+from bot.injection import looks_like_injection  # noqa: E402
 from bot.knowledge.cases import load_cases  # noqa: E402
+from bot.knowledge.notes import framework_red_flags  # noqa: E402
 from bot.paths import knowledge_dir  # noqa: E402
 from bot.stages import STAGES  # noqa: E402
 from bot.transcript import Transcript  # noqa: E402
+
+GOOD_ENOUGH = {"strong_hire", "hire", "lean_hire"}
 
 
 def spearman(xs: list[float], ys: list[float]) -> float:
@@ -52,11 +59,11 @@ def spearman(xs: list[float], ys: list[float]) -> float:
     return cov / (sx * sy) if sx and sy else 0.0
 
 
-def ordering(predicted: list[float], reference: list[float]) -> float:
+def ordering(predicted: list[float], reference: list[float], gap: float = 15) -> float:
     pairs = [
         (i, j)
         for i, j in itertools.combinations(range(len(reference)), 2)
-        if abs(reference[i] - reference[j]) >= 5
+        if abs(reference[i] - reference[j]) >= gap
     ]
     right = sum(
         1 for i, j in pairs if (predicted[i] - predicted[j]) * (reference[i] - reference[j]) > 0
@@ -64,90 +71,123 @@ def ordering(predicted: list[float], reference: list[float]) -> float:
     return right / len(pairs) if pairs else 1.0
 
 
-def length_baseline(data: dict) -> tuple[float, dict[str, int]]:
-    words = sum(len(t["content"].split()) for t in data["turns"] if t["role"] == "candidate")
-    overall = min(100.0, words / 30)
-    return overall, {s.value: min(4, round(overall / 25)) for s in STAGES}
+class Grader:
+    def __init__(self) -> None:
+        root = knowledge_dir()
+        self.cases, _ = load_cases(root)
+        self.embeddings = local_embeddings()
+        self.flags = framework_red_flags(root)
+        self.matchers: dict[str, ClaimMatcher] = {}
+
+    def __call__(self, data: dict) -> Report:
+        case = self.cases[data["case"]]
+        matcher = self.matchers.setdefault(case.id, ClaimMatcher(case, self.embeddings, self.flags))
+        return grade(Transcript.model_validate(data), case, matcher, data.get("level") or "senior")
 
 
-def summarise(name: str, rows: list[dict]) -> None:
-    ref = [r["ref"] for r in rows]
-    for label, key, stages_key in (
-        ("grader", "ours", "stages"),
-        ("length baseline", "base", "base_stages"),
-    ):
-        got = [r[key] for r in rows]
-        mae = {
-            s.value: statistics.mean(
-                abs(r[stages_key][s.value] - r["ref_stages"][s.value]) for r in rows
-            )
-            for s in STAGES
-        }
-        print(
-            f"{name} / {label:<16} rho {spearman(got, ref):.3f}  ordering "
-            f"{ordering(got, ref) * 100:5.1f} %  stage MAE "
-            + " ".join(f"{k[:5]} {v:.2f}" for k, v in mae.items())
+def quoted_mistakes(item: Labelled, report: Report) -> int:
+    """Planted mistake sentences that appear inside any stage's evidence."""
+    planted = item.data.get("planted_mistakes") or []
+    quotes = [q for s in STAGES for q in report.stages[s].evidence]
+    return sum(1 for m in planted if any(m in q or q in m for q in quotes))
+
+
+def summarise(part: str, items: list[Labelled], reports: dict[str, Report]) -> None:
+    if not items:
+        print(f"{part}: no labelled transcripts")
+        return
+    ours = [reports[i.name].overall_score for i in items]
+    refs = [i.reference["overall"] for i in items]
+    mae = statistics.mean(
+        abs(reports[i.name].stages[s].score - i.reference["stages"][s.value])
+        for i in items
+        for s in STAGES
+    )
+    print(
+        f"{part}: {len(items)} transcripts over {len({i.case for i in items})} cases  "
+        f"rho {spearman(ours, refs):.3f}  ordering {ordering(ours, refs) * 100:.1f} %  "
+        f"stage MAE {mae:.2f}"
+    )
+    styles = sorted({i.style for i in items})
+    errors = {
+        style: statistics.mean(
+            reports[i.name].overall_score - i.reference["overall"]
+            for i in items
+            if i.style == style
         )
+        for style in styles
+    }
+    print("    mean error by style: " + ", ".join(f"{k} {v:+.1f}" for k, v in errors.items()))
+    by_name = {i.name: i for i in items}
+    twins = [i for i in items if i.style == "mistakes" and i.data.get("twin_of") in by_name]
+    gaps = [reports[i.data["twin_of"]].overall_score - reports[i.name].overall_score for i in twins]
+    quoted = sum(quoted_mistakes(i, reports[i.name]) for i in twins)
+    planted = sum(len(i.data.get("planted_mistakes") or []) for i in twins)
+    if twins:
+        print(
+            f"    mistake twins >= 10 below solid: {sum(g >= 10 for g in gaps)}/{len(twins)} "
+            f"(mean gap {statistics.mean(gaps):.1f}); planted mistakes quoted as evidence: "
+            f"{quoted}/{planted}"
+        )
+    pairs = [
+        (i, f"{i.case}__solid")
+        for i in items
+        if i.style == "alternative" and f"{i.case}__solid" in by_name
+    ]
+    if pairs:
+        diffs = [abs(reports[a.name].overall_score - reports[s].overall_score) for a, s in pairs]
+        print(
+            f"    |alternative - solid| <= 10: {sum(d <= 10 for d in diffs)}/{len(diffs)} "
+            f"(mean {statistics.mean(diffs):.1f})"
+        )
+    seniors = [i for i in items if i.style in ("concise_senior", "spoken")]
+    passed = [i for i in seniors if reports[i.name].verdict in GOOD_ENOUGH]
+    print(f"    concise and spoken seniors at lean hire or better: {len(passed)}/{len(seniors)}")
+    clean = [i for i in items if i.style != "injection"]
+    flagged = [i for i in clean if "suspected_injection" in reports[i.name].flags]
+    print(
+        f"    clean transcripts flagged suspected_injection: {len(flagged)}/{len(clean)}"
+        + (f" ({', '.join(i.name for i in flagged)})" if flagged else "")
+    )
 
 
 def main() -> None:
-    cases, _ = load_cases(knowledge_dir())
-    embeddings = local_embeddings()
-    matchers: dict[str, ClaimMatcher] = {}
-    rows = []
-    for name, data in load_calibration().items():
-        case = cases[data["case"]]
-        matcher = matchers.setdefault(case.id, ClaimMatcher(case, embeddings))
-        report = grade(Transcript.model_validate(data), case, matcher, data.get("level", "senior"))
-        base, base_stages = length_baseline(data)
-        rows.append(
-            {
-                "name": name,
-                "kind": data["kind"],
-                "twin": data.get("twin"),
-                "case": data["case"],
-                "ours": report.overall_score,
-                "ref": data["reference"]["overall"],
-                "stages": {s.value: report.stages[s].score for s in STAGES},
-                "ref_stages": data["reference"]["stages"],
-                "base": base,
-                "base_stages": base_stages,
-                "flags": report.flags,
-            }
-        )
-    tuned = [r for r in rows if not is_held_out(r["name"])]
-    held = [r for r in rows if is_held_out(r["name"])]
-    print(f"calibration transcripts: {len(rows)} ({len(tuned)} tuning, {len(held)} held out)")
-    summarise("tuning set", tuned)
-    summarise("held out  ", held)
-    summarise("all       ", rows)
-    by_name = {r["name"]: r for r in rows}
-    injections = [r for r in rows if r["twin"]]
-    ok = [r for r in injections if r["ours"] <= by_name[r["twin"]]["ours"]]
-    flagged = [r for r in injections if "suspected_injection" in r["flags"]]
+    grader = Grader()
+    parts = load_independent()
+    reports = {i.name: grader(i.data) for items in parts.values() for i in items}
+    summarise("HELD OUT", parts["heldout"], reports)
+    summarise("train (fitted on)", parts["train"], reports)
+    old = load_old()
+    old_reports = {i.name: grader(i.data) for i in old}
+    ours = [old_reports[i.name].overall_score for i in old]
+    refs = [i.reference["overall"] for i in old]
     print(
-        f"injection <= clean twin: {len(ok)}/{len(injections)}; "
-        f"flagged suspected_injection: {len(flagged)}/{len(injections)}"
+        f"old calibration set (written next to the rubric, regression only): {len(old)} "
+        f"transcripts  rho {spearman(ours, refs):.3f}  ordering {ordering(ours, refs) * 100:.1f} %"
     )
-    clean_flagged = [r for r in rows if not r["twin"] and "suspected_injection" in r["flags"]]
-    print(f"clean transcripts falsely flagged: {len(clean_flagged)}/{len(rows) - len(injections)}")
-    buzz = [r for r in rows if r["kind"] == "buzzword"]
-    solid = [r for r in rows if r["kind"] == "solid"]
-    below = sum(1 for b in buzz for s in solid if b["ours"] < s["ours"])
-    print(f"buzzword below every solid: {below}/{len(buzz) * len(solid)} pairs")
-    longest = max(load_calibration().values(), key=lambda d: len(d["turns"]))
-    case = cases[longest["case"]]
+    corpus = json.loads((ROOT / "tests/data/hostile/clean_ml_vocabulary.json").read_text())
+    false = [s for s in corpus if looks_like_injection(s)]
+    print(f"clean ML-vocabulary sentences flagged as injection: {len(false)}/{len(corpus)}")
+    for sentence in false[:10]:
+        print(f"    {sentence}")
+    longest = max(
+        (i for items in parts.values() for i in items), key=lambda i: len(i.data["turns"])
+    )
+    fresh = Grader()
+    fresh(longest.data)
     started = time.perf_counter()
-    grade(Transcript.model_validate(longest), case, ClaimMatcher(case, embeddings))
+    fresh(longest.data)
     print(
-        f"grading time, {len(longest['turns'])}-turn transcript, cold matcher: "
+        f"grading time, {len(longest.data['turns'])}-turn transcript (matcher built): "
         f"{time.perf_counter() - started:.2f} s"
     )
-    for r in rows:
-        print(
-            f"    {r['name']:<42} ref {r['ref']:5.1f}  ours {r['ours']:5.1f}  "
-            f"length {r['base']:5.1f}"
-        )
+    for part, items in parts.items():
+        for i in items:
+            r = reports[i.name]
+            print(
+                f"    {part:<7} {i.name:<46} ref {i.reference['overall']:5.1f}  ours "
+                f"{r.overall_score:5.1f}  {r.verdict}"
+            )
 
 
 if __name__ == "__main__":

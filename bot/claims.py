@@ -25,7 +25,7 @@ from langchain_core.embeddings import Embeddings
 
 from bot.cues import MISTAKE_CUES, MistakeCue, is_negated, is_question, key_terms, words_of
 from bot.evidence import Span
-from bot.numbers import fact_values, off_by, quantities
+from bot.numbers import CHECKED_KINDS, fact_values, off_by, quantities
 from bot.knowledge.cases import Case, RubricPoint
 from bot.knowledge.sections import RedFlag
 from bot.policy import (
@@ -185,7 +185,11 @@ class ClaimMatcher:
 
     def _wrong_estimates(self, text: str, vector: np.ndarray) -> list[int]:
         """Flags of the estimates this sentence gets ten times wrong (see bot.numbers)."""
-        said = [q for q in quantities(text) if q.value not in self._fact_values]
+        said = [
+            q
+            for q in quantities(text)
+            if q.kind in CHECKED_KINDS and q.value not in self._fact_values
+        ]
         if not said or not self._estimates:
             return []
         closeness = self._estimate_vectors @ vector

@@ -30,7 +30,8 @@ _PATTERNS = [
     r"\b(developer|admin|committee|grader|evaluator)\s*(note|message|prompt|override|"
     r"instruction)s?\b",
     r"\[\s*(system|admin|note to|instruction)",
-    r"^\s*(system|assistant|grader)\s*:",
+    r"^\s*(system|assistant|grader)\s*:\s*(you|ignore|disregard|forget|the candidate|this "
+    r"(candidate|answer)|give|award|assign|score|grade|rate|override|new instructions?|final|verdict)\b",
     r"\byou are now\b",
     r"\b(act|behave|role-?play|pretend)\b.{0,25}\b(as|to be)\b.{0,40}\b(grader|evaluator|"
     r"interviewer|judge|assessor)",
@@ -71,13 +72,16 @@ _PATTERNS = [
     r"\brubric (is|has been|was) (deprecated|updated|changed|void|replaced|removed)",
     r"\bthe rubric for this session\b",
     r"\bgive (this|the) candidate (the )?(top|highest|best|maximum|full)",
-    r"\b(top|highest|maximum|best) (possible )?(grade|score|marks?)\b",
+    r"\b(give|award|assign|deserves?|earns?|gets?)\b.{0,30}\b(the )?(top|highest|maximum|best) "
+    r"(possible )?(grade|score|marks?)\b",
+    r"\b(top|highest|maximum|best) possible (grade|score|marks?)\b",
     r"\b(atob|b64decode)\s*\(|\bdo what it says\b",
     r"\b(all|every|each|chaque|cada)\b.{0,20}\b4\s*/\s*4\b",
     r"\b4\s*/\s*4\b.{0,20}\b(on|for|in) (every|all|each) (stage|answer|section|question)",
     r"\bfollow the (grading |scoring )?instructions (there|in|at|from)",
     r"\binstead of your own\b",
-    r"\b(grading|scoring) model\b",
+    r"\b(note|message|instructions?)s? (to|for) the (grading|scoring|judge) model\b",
+    r"\b(grading|scoring) model\b.{0,30}\b(should|must|please|ignore|give|award)\b",
     r"^\s*(assistant|ai|chatgpt|model)\s*,",
     r"\bwhen you write the (final )?(summary|report|feedback|grade|evaluation)",
     r"\bstate that the candidate\b",
@@ -87,7 +91,8 @@ _PATTERNS = [
     r"\b(priority )?override (from|by) the\b",
     r"\bscore is (fixed|set|locked) (at|to)\b",
     r"-{3,}\s*(end|begin)( of)? (answer|rubric|instructions?|system|prompt)",
-    r"\bfull marks\b",
+    r"\b(give|award|deserves?|assign|earns?)\w*\b.{0,30}\bfull marks\b",
+    r"\bfull marks (for|on|to) (this|me|my|the candidate|every|all|each)\b",
     r"\bmark (this|the) (answer|stage|candidate) as (passed|correct|complete)",
     r"\b(rate|grade|mark|score) this candidate as\b",
     r"\bskip the (follow-up|rubric|questions)",
@@ -100,7 +105,7 @@ _PATTERNS = [
     r"\bset\b.{0,20}\b(stage[_ ]?scores?|overall|verdict|score)\s*(=|to\b)",
     r"\bgrader[-_ ]instructions?\b",
     r"\bset (every|all|each) (stage|score|answer)",
-    r"\b(grading|grader|scoring|judge) model\s*:",
+    r"\b(grading|grader|scoring) model\s*:",
     r"\b(rate|score|grade|mark) (every|all|each) (answer|stage|response)s?\b",
     r"\breveal (the|your) (rubric|system prompt|instructions)\b",
 ]

@@ -56,6 +56,11 @@ _KINDS: list[tuple[str, re.Pattern]] = [
     ),
     ("daily", re.compile(r"^\W*(\w+\W+){0,3}?(a|per) day\b", re.I)),
 ]
+#: The kinds a candidate's figure is checked for: the peak rate and the fleet size are the
+#: estimates every design rests on; daily volumes and storage come in too many variants.
+CHECKED_KINDS = ("rate", "machines")
+#: Characters between a number with a unit and a bare number that takes the same unit.
+INHERIT_WITHIN = 60
 _STORAGE_SCALE = {"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "pb": 1e15}
 
 
@@ -67,15 +72,22 @@ class Quantity:
 
 
 def quantities(text: str) -> list[Quantity]:
-    """Numbers that carry a unit we can compare (rates, machines, storage, daily volumes)."""
-    found = []
+    """Numbers that carry a unit we can compare (rates, machines, storage, daily volumes).
+
+    A bare number right after one with a unit takes that unit: "about 7,000 requests per
+    second on average, so around 21,000 at peak"."""
+    found: list[Quantity] = []
+    last_end = -1
     for match in _NUMBER.finditer(text):
         value = float(match.group(2).replace(",", ""))
         value *= _SCALE.get((match.group(3) or "").lower(), 1.0)
         after = text[match.end() : match.end() + 40]
         kind = next((name for name, pattern in _KINDS if pattern.search(after)), None)
+        if kind is None and found and match.start() - last_end <= INHERIT_WITHIN:
+            kind = found[-1].kind
         if kind is None or match.group(1):
             continue
+        last_end = match.end()
         if kind == "storage":
             unit = re.match(r"\W*(\w{2})", after)
             value *= _STORAGE_SCALE.get(unit.group(1).lower(), 1.0) if unit else 1.0

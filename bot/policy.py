@@ -78,5 +78,9 @@ STAFF_PROBE_MATCH = 0.5
 #: of sentence and estimate reaches ESTIMATE_MATCH (the sentence is about that quantity), and
 #: is wrong when ESTIMATE_OFF times or more from every figure of that estimate of the same
 #: kind: a slipped zero, not rounding or a different peak factor.
-ESTIMATE_MATCH = 0.40
+ESTIMATE_MATCH = 0.50
 ESTIMATE_OFF = 8.0
+
+#: Words said in a stage for its full "words" feature (on a log scale): a one-line answer
+#: is thin, several hundred words is a full discussion.
+WORDS_FULL = 400

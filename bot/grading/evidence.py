@@ -28,6 +28,7 @@ from bot.stages import STAGES, Stage
 class StageEvidence:
     covered: dict[str, int] = field(default_factory=dict)
     near: set[str] = field(default_factory=set)
+    best: dict[str, float] = field(default_factory=dict)
     mistakes: list[tuple[RedFlag, int]] = field(default_factory=list)
 
     def quotes(self) -> list[int]:
@@ -43,6 +44,7 @@ def stage_evidence(reading: TranscriptReading, matcher: ClaimMatcher) -> dict[St
     quoted_by: dict[int, Stage] = {}
     for j in _strongest_first(strength):
         point = matcher.points[j]
+        found[point.stage].best[point.id] = float(strength[:, j].max(initial=0.0))
         free = [
             i for i in np.argsort(-strength[:, j]) if quoted_by.get(i, point.stage) == point.stage
         ]

@@ -7,6 +7,7 @@ are placed per stage (`evidence.py`), features are scored by a fitted model and 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -27,7 +28,7 @@ from bot.grading.score import (
 )
 from bot.injection import looks_like_injection
 from bot.knowledge.cases import Case, RubricPoint
-from bot.policy import HINT_PENALTY, MAX_HINT_PENALTY, STAFF_PROBE_MATCH
+from bot.policy import HINT_PENALTY, MAX_HINT_PENALTY, STAFF_PROBE_MATCH, WORDS_FULL
 from bot.stages import STAGES, Stage
 from bot.transcript import Transcript
 
@@ -54,8 +55,10 @@ def grade(
     """The code's report for a transcript (no model involved)."""
     reading = read_transcript(transcript, matcher)
     evidence = stage_evidence(reading, matcher)
-    stages = {s: grade_stage(s, case, reading, evidence[s]) for s in STAGES}
-    return finish_report(transcript, case, matcher, level, stages, [s.span for s in reading.said])
+    features = {s: stage_features(s, case, reading, evidence[s]) for s in STAGES}
+    stages = {s: grade_stage(s, case, reading, evidence[s], features[s]) for s in STAGES}
+    spans = [s.span for s in reading.said]
+    return finish_report(transcript, case, matcher, level, stages, spans, features=features)
 
 
 def stage_features(
@@ -69,7 +72,13 @@ def stage_features(
     texts = [s.text for s in quotes] + [_clean(reading_turn(reading, t)) for t in turns]
     asked = stage != Stage.CLARIFY_REQUIREMENTS or bool(reading.asked)
     reached = stage in reading.reached() or bool(found.covered)
+    said = sum(
+        len(s.span.text.split()) for s in reading.said if s.stage == stage and not s.span.pair
+    )
+    soft = [found.best.get(p.id, 0.0) for p in core]
     return StageFeatures(
+        soft=sum(soft) / len(soft) if soft and asked else 0.0,
+        words=min(1.0, math.log1p(said) / math.log1p(WORDS_FULL)),
         core=_share(core, found) if asked else 0.0,
         depth=_share(depth, found) if asked else 0.0,
         cues=len(cues_in(texts)) / 4,
@@ -89,9 +98,12 @@ def _share(points: list[RubricPoint], found: StageEvidence) -> float:
 
 
 def grade_stage(
-    stage: Stage, case: Case, reading: TranscriptReading, found: StageEvidence
+    stage: Stage,
+    case: Case,
+    reading: TranscriptReading,
+    found: StageEvidence,
+    features: StageFeatures,
 ) -> StageGrade:
-    features = stage_features(stage, case, reading, found)
     score = stage_score(features, stage, load_weights())
     points = case.rubric(stage)
     covered = [p for p in points if p.id in found.covered]
@@ -152,10 +164,10 @@ def overall_score(
     level: str,
     hints: int,
     staff_coverage: float | None,
+    features: dict[Stage, StageFeatures],
 ) -> float:
-    """0-100: the fitted total of stages, driving and mistakes, then level and help."""
-    mistakes = sum(len(stages[s].mistakes) for s in STAGES)
-    vector = overall_vector({s: stages[s].score for s in STAGES}, driving, mistakes)
+    """0-100: the fitted total of stages, driving, mistakes and coverage, then level and help."""
+    vector = overall_vector({s: stages[s].score for s in STAGES}, driving, features)
     score = overall_from(vector, load_weights()) + LEVEL_OFFSET[level]
     score -= min(MAX_HINT_PENALTY, HINT_PENALTY * hints)
     if staff_coverage is not None:
@@ -185,14 +197,20 @@ def finish_report(
     stages: dict[Stage, StageGrade],
     spans: list[Span],
     graded_by: str = "code only",
+    features: dict[Stage, StageFeatures] | None = None,
 ) -> Report:
-    """Driving, flags, the total and the verdict, from (possibly refined) stage grades."""
+    """Driving, flags, the total and the verdict, from (possibly refined) stage grades.
+    Without the features (a judge's refinement), they are measured again."""
+    if features is None:
+        reading = read_transcript(transcript, matcher)
+        evidence = stage_evidence(reading, matcher)
+        features = {s: stage_features(s, case, reading, evidence[s]) for s in STAGES}
     driving = grade_driving(transcript, stages[Stage.CLARIFY_REQUIREMENTS].score)
     hints = sum(1 for h in transcript.help_used if h.get("kind") == "hint")
     staff_coverage, gaps = (None, [])
     if level == "staff":
         staff_coverage, gaps = _staff_gaps(case, matcher, spans)
-    overall = overall_score(stages, driving.score, level, hints, staff_coverage)
+    overall = overall_score(stages, driving.score, level, hints, staff_coverage, features)
     verdict = verdict_for(overall, level)
     return Report(
         case=case.id,

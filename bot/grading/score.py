@@ -20,8 +20,8 @@ from bot.stages import DEFAULT_BUDGET_MINUTES, STAGES, Stage
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 
-STAGE_FEATURES = ("bias", "core", "depth", "cues", "evidence", "mistakes")
-OVERALL_FEATURES = ("bias", "stages", "driving", "mistakes", "reached")
+STAGE_FEATURES = ("bias", "core", "depth", "cues", "evidence", "mistakes", "soft", "words")
+OVERALL_FEATURES = ("bias", "stages", "driving", "mistakes", "reached", "soft", "cues", "words")
 
 
 class StageFeatures(BaseModel):
@@ -36,10 +36,13 @@ class StageFeatures(BaseModel):
     mistakes: int
     reached: bool
     declined: bool
+    soft: float = 0.0
+    words: float = 0.0
 
     def vector(self) -> np.ndarray:
+        mistakes = min(self.mistakes, 2)
         return np.array(
-            [1.0, self.core, self.depth, self.cues, self.evidence, min(self.mistakes, 2)]
+            [1.0, self.core, self.depth, self.cues, self.evidence, mistakes, self.soft, self.words]
         )
 
 
@@ -80,11 +83,31 @@ def stage_weights() -> dict[Stage, float]:
     return {s: DEFAULT_BUDGET_MINUTES[s] / total for s in STAGES}
 
 
-def overall_vector(scores: dict[Stage, int], driving: int, mistakes: int) -> np.ndarray:
+def overall_vector(
+    scores: dict[Stage, int], driving: int, features: dict[Stage, StageFeatures]
+) -> np.ndarray:
+    """The total's inputs: the weighted stage scores, driving, mistakes, how many stages
+    were reached, and the mean soft coverage, depth cues and words over the stages."""
     share = stage_weights()
     stages = sum(share[s] * scores[s] / 4 for s in STAGES)
     reached = sum(1 for s in STAGES if scores[s] > 0) / len(STAGES)
-    return np.array([1.0, stages, driving / 4, min(mistakes, 4), reached])
+    mistakes = sum(f.mistakes for f in features.values())
+    mean = {
+        name: sum(share[s] * getattr(features[s], name) for s in STAGES)
+        for name in ("soft", "cues", "words")
+    }
+    return np.array(
+        [
+            1.0,
+            stages,
+            driving / 4,
+            min(mistakes, 4),
+            reached,
+            mean["soft"],
+            mean["cues"],
+            mean["words"],
+        ]
+    )
 
 
 def overall_from(vector: np.ndarray, weights: Weights) -> float:
