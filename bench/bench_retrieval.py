@@ -2,8 +2,9 @@
 
 Prints Recall@5, MRR@10 and query latency p50/p95 for dense-only and hybrid retrieval, over
 the v1 queries (the first knowledge base), the v2 queries (the notes and cases added by
-knowledge v2) and all of them, and the time of a full index build from scratch. A hit is relevant when it comes from the
-labelled note (and, when the label names a stage, from that stage's section).
+knowledge v2) and all of them, and the time of a full index build from scratch. A hit is
+relevant when it comes from the labelled note (and, when the label names a stage, from that
+stage's section).
 """
 
 from __future__ import annotations

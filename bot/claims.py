@@ -25,9 +25,9 @@ from langchain_core.embeddings import Embeddings
 
 from bot.cues import MISTAKE_CUES, MistakeCue, is_negated, is_question, key_terms, words_of
 from bot.evidence import Span
-from bot.numbers import CHECKED_KINDS, fact_values, off_by, quantities
 from bot.knowledge.cases import Case, RubricPoint
 from bot.knowledge.sections import RedFlag
+from bot.numbers import CHECKED_KINDS, fact_values, off_by, quantities
 from bot.policy import (
     COVER_THRESHOLD,
     ESTIMATE_MATCH,
@@ -217,7 +217,8 @@ class ClaimMatcher:
         closer_to_mistake = ~self._has_fix[None, :] | (mistake - fix >= FLAG_FIX_MARGIN)
         claims = np.array([not (s.pair or is_question(s.text)) for s in spans], dtype=bool)
         shared = np.array(
-            [[bool(words_of(s.text) & terms) for terms in self._flag_terms] for s in spans]
+            [[bool(words_of(s.text) & terms) for terms in self._flag_terms] for s in spans],
+            dtype=bool,
         )
         shared = shared.reshape(len(spans), len(self.flags))
         hit = (mistake >= FLAG_MATCH) & closer_to_mistake & shared & claims[:, None]

@@ -17,6 +17,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.claims import ClaimMatcher
+from bot.cues import JUMP, stages_named
 from bot.evidence import candidate_spans
 from bot.injection import looks_like_injection
 from bot.knowledge.cases import Case
@@ -190,6 +191,16 @@ class Decision(BaseModel):
     help: dict | None = None
 
 
+def _signposted(stage: Stage, text: str) -> Stage | None:
+    """A later stage the candidate names while saying they move on ("let me jump to
+    serving"), from the first sentence only."""
+    first = re.split(r"(?<=[.!?:])\s+", text.strip(), maxsplit=1)[0]
+    if not JUMP.search(first):
+        return None
+    later = [s for s in stages_named(first) if s.index > stage.index]
+    return min(later, key=lambda s: s.index) if later else None
+
+
 def opening(case: Case, state: InterviewState) -> Decision:
     text = (
         f"{case.problem} It's your interview: take it wherever you think it should go. "
@@ -320,7 +331,7 @@ class Conductor:
         before = {s: len(state.stages[s].covered) for s in STAGES}
         strength = self._cover(state, text)
         gained = {s: len(state.stages[s].covered) - before[s] for s in STAGES}
-        moved = self._moved_to(stage, gained)
+        moved = _signposted(stage, text) or self._moved_to(stage, gained)
         if moved is not None:
             return self._follow(state, stage, moved)
         following = STAGES[stage.index + 1] if stage.index + 1 < len(STAGES) else None

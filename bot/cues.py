@@ -187,6 +187,13 @@ STAGE_CUES: dict[Stage, re.Pattern] = {
     ),
 }
 
+#: The candidate says they are moving on ("let me jump to serving").
+JUMP = re.compile(
+    r"\b(jump(ing)? (ahead )?to|skip(ping)? (ahead )?to|mov(e|ing) on to|let me (go|turn|move) to|"
+    r"let'?s (talk about|go to|move to|turn to)|switching to|on to)\b",
+    re.I,
+)
+
 #: The interviewer goes back to an earlier stage on purpose.
 RETURN = re.compile(r"\b(go(ing)? back to|back to|return to|revisit|come back to)\b", re.I)
 
@@ -312,7 +319,8 @@ MISTAKE_CUES: list[MistakeCue] = [
         unless=re.compile(
             _REJECTS + r"|\b(time|temporal|chronolog\w*|by date|by day|by week|later|latest|"
             r"most recent|future|forward|out-of-time|rolling|backtest\w*|group\w* by|by user|"
-            r"per user|(by|per|of) users?\b|users? (into|to) |traffic|a/?b|experiment|holdout|control group|"
+            r"per user|(by|per|of) users?\b|users? (into|to) |traffic|a/?b|experiment|holdout|"
+            r"control group|"
             r"label(l)?ing|annotat\w*|to review|audit)\b",
             re.I,
         ),

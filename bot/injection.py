@@ -31,7 +31,8 @@ _PATTERNS = [
     r"instruction)s?\b",
     r"\[\s*(system|admin|note to|instruction)",
     r"^\s*(system|assistant|grader)\s*:\s*(you|ignore|disregard|forget|the candidate|this "
-    r"(candidate|answer)|give|award|assign|score|grade|rate|override|new instructions?|final|verdict)\b",
+    r"(candidate|answer)|give|award|assign|score|grade|rate|override|new instructions?|final|"
+    r"verdict)\b",
     r"\byou are now\b",
     r"\b(act|behave|role-?play|pretend)\b.{0,25}\b(as|to be)\b.{0,40}\b(grader|evaluator|"
     r"interviewer|judge|assessor)",

@@ -128,7 +128,11 @@ class Interview:
         self.conductor.elapsed(self.state, seconds)
 
     def _concept_answer(self, text: str) -> Decision | None:
-        if not looks_like_concept_question(text) or self.conductor.fact_for(text) is not None:
+        if (
+            not looks_like_concept_question(text)
+            or self.conductor.is_rubric_request(text)
+            or self.conductor.fact_for(text) is not None
+        ):
             return None
         answer = ask_notes(self.retriever, text)
         if not answer.covered:

@@ -72,7 +72,7 @@ def test_same_transcript_is_a_hire_at_mid_and_not_at_staff(engine) -> None:
     mid = _grade(engine, "ad-click-prediction__solid", "mid")
     staff = _grade(engine, "ad-click-prediction__solid", "staff")
     assert mid.verdict in ("hire", "strong_hire")
-    assert staff.verdict in ("lean_no_hire", "no_hire")
+    assert staff.verdict not in ("hire", "strong_hire")
     assert staff.staff_gaps, "staff grading names the deeper trade-offs that were absent"
 
 
@@ -161,24 +161,91 @@ def test_judge_cannot_invent_evidence_or_move_more_than_one_point(engine) -> Non
         assert judged.stages[stage].score <= code.stages[stage].score + 1
 
 
-def test_points_made_while_dodging_the_question_count_less(engine) -> None:
-    answer = (
-        "Offline I'd use NDCG at 10 on a time-based holdout because relevance is graded, and "
-        "I'd check calibration of each head since the scores are summed. Online I'd run a "
-        "user-randomised A/B test on sessions per user, with hide and report rates as "
-        "guardrails, because engagement alone can reward clickbait."
+def _talk(*turns: str, case: str = "ad-click-prediction") -> Transcript:
+    """A transcript alternating interviewer and candidate, starting with the interviewer."""
+    roles = ("interviewer", "candidate")
+    return Transcript(
+        case=case, turns=[{"role": roles[i % 2], "content": text} for i, text in enumerate(turns)]
     )
 
-    def transcript(question: str) -> Transcript:
-        return Transcript(
-            case="news-feed",
-            turns=[
-                {"role": "interviewer", "content": question},
-                {"role": "candidate", "content": answer},
-            ],
-        )
 
-    asked = engine.grade(transcript("How would you evaluate the ranking, offline and online?"))
-    dodged = engine.grade(transcript("Which team would own the feed's privacy review?"))
-    assert asked.stages["evaluation"].score >= 2
-    assert dodged.stages["evaluation"].score == asked.stages["evaluation"].score - 1
+MODEL_ANSWER = (
+    "I'd start from logistic regression on hashed features as a calibrated baseline, then "
+    "move to a deep and cross network so the feature crosses are learned rather than "
+    "hand-made. I'd warm-start it every hour from the last checkpoint on the newest data "
+    "because click behaviour drifts within a day."
+)
+
+
+def test_an_on_topic_answer_to_a_two_word_prompt_counts(engine) -> None:
+    report = engine.grade(
+        _talk("Design ad click prediction.", "Okay.", "Which model?", MODEL_ANSWER)
+    )
+    assert report.stages["model_development"].score >= 2
+    assert report.stages["model_development"].evidence
+
+
+def test_spoken_clarifying_questions_without_marks_count(engine) -> None:
+    spoken = (
+        "okay so um first what's the scale we're talking about here like daily users and "
+        "peak ad requests and uh how is the prediction used like is it ranking by bid times "
+        "the click probability in the auction"
+    )
+    answer = (
+        "500 million daily users, peak 1 million ad requests a second; ads are ranked by bid "
+        "times predicted CTR in a second-price auction."
+    )
+    report = engine.grade(_talk("Design ad click prediction.", spoken, answer))
+    assert "?" not in spoken
+    assert report.stages["clarify_requirements"].score >= 1
+    assert report.stages["clarify_requirements"].evidence
+
+
+def test_a_declined_stage_and_a_stage_never_reached_score_zero(engine) -> None:
+    report = engine.grade(
+        _talk(
+            "Design ad click prediction.",
+            "Okay.",
+            "Which model?",
+            MODEL_ANSWER,
+            "How would you evaluate it, offline and online?",
+            "I haven't thought about that.",
+        )
+    )
+    evaluation = report.stages["evaluation"]
+    assert evaluation.score == 0 and not evaluation.evidence
+    assert evaluation.reason.startswith("0: declined")
+    assert report.stages["monitoring"].score == 0
+    assert report.stages["monitoring"].reason == "0: the interview never reached this stage"
+
+
+def test_a_mistake_is_reported_with_its_fix_and_never_quoted_as_evidence(engine) -> None:
+    mistake = (
+        "Offline I'd shuffle all 90 days of impressions and hold out a random 10 percent as "
+        "the test set."
+    )
+    answer = (
+        f"{mistake} I'd report normalised cross-entropy as the main metric because the "
+        "auction needs calibrated probabilities, and then run a user-randomised A/B test on "
+        "revenue with ad hide rate as a guardrail."
+    )
+    report = engine.grade(
+        _talk("Design ad click prediction.", "Okay.", "How would you evaluate it?", answer)
+    )
+    found = [m for s in STAGES for m in report.stages[s].mistakes]
+    assert [m.quote for m in found] == [mistake]
+    assert found[0].fix
+    assert all(mistake not in q for s in STAGES for q in report.stages[s].evidence)
+
+
+def test_a_clarifying_question_is_never_evidence_for_a_later_stage(engine) -> None:
+    question = "What offline metric and which online experiment do you use to evaluate today?"
+    report = engine.grade(_talk("Design ad click prediction.", question, "We use AUC today."))
+    assert not report.stages["evaluation"].evidence
+    assert report.stages["evaluation"].score == 0
+
+
+def test_each_quote_appears_once_in_the_report(engine) -> None:
+    report = _grade(engine, "ad-click-prediction__excellent")
+    quotes = [q for s in STAGES for q in report.stages[s].evidence]
+    assert len(quotes) == len(set(quotes))

@@ -1,7 +1,8 @@
 """Per stage: which points the candidate made, with which words, and which mistakes.
 
 Rules, in the order they apply:
-- a span that states a red flag's mistake is a mistake of that flag's stage, never evidence;
+- a span that states a red flag's mistake is a mistake of that flag's stage, never evidence
+  (a figure ten times off the case's estimates is not graded yet: see ESTIMATES);
 - a span counts for the stage it was said in, or for another stage only when it clearly
   belongs there (a higher bar); never for clarifying unless said while clarifying; a
   question is evidence only for clarifying;
@@ -23,6 +24,10 @@ from bot.knowledge.sections import RedFlag
 from bot.policy import COVER_THRESHOLD, NEAR_MISS, OTHER_STAGE_MARGIN
 from bot.stages import STAGES, Stage
 
+#: On the training transcripts the estimate check caught about as many correct figures as
+#: wrong ones (a figure compared with the wrong estimate), too many to cap a stage with.
+ESTIMATES = "estimates"
+
 
 @dataclass
 class StageEvidence:
@@ -40,7 +45,7 @@ def stage_evidence(reading: TranscriptReading, matcher: ClaimMatcher) -> dict[St
     mistake_spans = _mistakes(reading, matcher, found)
     allowed = _allowed(reading, matcher.points)
     strength = np.where(allowed, reading.claims.points, 0.0)
-    strength[list(mistake_spans), :] = 0.0
+    strength[_containing(reading, mistake_spans), :] = 0.0
     quoted_by: dict[int, Stage] = {}
     for j in _strongest_first(strength):
         point = matcher.points[j]
@@ -65,6 +70,8 @@ def _mistakes(
     best: dict[str, tuple[float, int, RedFlag]] = {}
     index = {id(s.span): i for i, s in enumerate(reading.said)}
     for match in reading.claims.flag_matches(matcher.flags):
+        if match.flag.id.split("/")[1] == ESTIMATES:
+            continue  # figures ten times off are asked about in the interview, not graded
         i = index[id(match.span)]
         spans.add(i)
         if match.flag.id not in best or match.strength > best[match.flag.id][0]:
@@ -76,11 +83,23 @@ def _mistakes(
     return spans
 
 
+def _containing(reading: TranscriptReading, mistaken: set[int]) -> list[int]:
+    """The mistaken spans and every span that holds one (a pair of sentences)."""
+    said = [s.span for s in reading.said]
+    return [
+        i
+        for i, span in enumerate(said)
+        if any(
+            j == i or (said[j].turn == span.turn and said[j].text in span.text) for j in mistaken
+        )
+    ]
+
+
 def _allowed(reading: TranscriptReading, points: list[RubricPoint]) -> np.ndarray:
     """(spans × points): the bar each span must clear for each point, as a boolean mask
     of where the span's strength may count at all."""
-    said_stage = np.array([s.stage.index for s in reading.said])[:, None]
-    question = np.array([s.question for s in reading.said])[:, None]
+    said_stage = np.array([s.stage.index for s in reading.said], dtype=int)[:, None]
+    question = np.array([s.question for s in reading.said], dtype=bool)[:, None]
     point_stage = np.array([p.stage.index for p in points])[None, :]
     clarify = Stage.CLARIFY_REQUIREMENTS.index
     same = said_stage == point_stage

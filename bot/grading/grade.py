@@ -38,8 +38,9 @@ VERDICT_BARS: dict[str, list[tuple[float, Verdict]]] = {
     "senior": [(84, "strong_hire"), (66, "hire"), (54, "lean_hire"), (40, "lean_no_hire")],
     "staff": [(88, "strong_hire"), (74, "hire"), (62, "lean_hire"), (48, "lean_no_hire")],
 }
-#: The total moves by level: the same answer is stronger evidence for a mid-level candidate.
-LEVEL_OFFSET = {"mid": 6.0, "senior": 0.0, "staff": -6.0}
+#: The total moves by level: the same answer is stronger evidence for a mid-level candidate,
+#: and a staff bar expects trade-offs a senior answer leaves out (the references are senior).
+LEVEL_OFFSET = {"mid": 6.0, "senior": 0.0, "staff": -10.0}
 
 
 def verdict_for(score: float, level: str) -> Verdict:
@@ -167,6 +168,8 @@ def overall_score(
     features: dict[Stage, StageFeatures],
 ) -> float:
     """0-100: the fitted total of stages, driving, mistakes and coverage, then level and help."""
+    if not any(stages[s].score for s in STAGES):
+        return 0.0  # no grade without evidence: nothing scored, nothing to total
     vector = overall_vector({s: stages[s].score for s in STAGES}, driving, features)
     score = overall_from(vector, load_weights()) + LEVEL_OFFSET[level]
     score -= min(MAX_HINT_PENALTY, HINT_PENALTY * hints)

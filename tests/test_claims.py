@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.claims import ClaimMatcher
+from bot.cues import MISTAKE_CUES, is_question
+from bot.embeddings import local_embeddings
+from bot.evidence import candidate_spans
+from bot.knowledge.cases import parse_case
+from bot.knowledge.notes import framework_red_flags
+from bot.numbers import quantities
+from bot.paths import knowledge_dir
+from bot.stages import Stage
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def matcher() -> ClaimMatcher:
+    case = parse_case((DATA / "v2_case.md").read_text(), "parking", "cases/parking.md")
+    return ClaimMatcher(case, local_embeddings(), framework_red_flags(knowledge_dir()))
+
+
+def _best(matcher: ClaimMatcher, text: str, point_index: int) -> float:
+    return float(matcher.read(candidate_spans([(0, text)])).points[:, point_index].max())
+
+
+def test_an_also_wording_covers_a_point_its_main_text_does_not(matcher) -> None:
+    spoken = "so, like, is this for when they get there in ten minutes?"
+    first = matcher.points.index(matcher.case.rubric(Stage.CLARIFY_REQUIREMENTS)[0])
+    assert _best(matcher, spoken, first) >= 0.5
+
+
+def test_a_sentence_stating_a_mistake_is_read_as_that_red_flag(matcher) -> None:
+    spans = candidate_spans(
+        [(0, "We'd split the sensor logs at random, 80/20, for training and test.")]
+    )
+    found = matcher.read(spans).flag_matches(matcher.flags)
+    assert [m.flag.id for m in found] == ["framework/data_preparation/rf1"]
+
+
+@pytest.mark.parametrize(
+    "sound",
+    [
+        "I'd split by time, never a random shuffle, since occupancy drifts.",
+        "Should we split the logs at random or by time?",
+        "Accuracy would be misleading here, so I'd look at calibration.",
+    ],
+)
+def test_a_sound_statement_or_a_question_is_not_a_mistake(matcher, sound: str) -> None:
+    assert matcher.read(candidate_spans([(0, sound)])).flag_matches(matcher.flags) == []
+
+
+def test_questions_are_recognised_by_their_form() -> None:
+    assert is_question("so what's the scale we're talking about here like users")
+    assert is_question("I'd like to know the latency budget")
+    assert not is_question("The scale is 500 million users.")
+
+
+def test_mistake_cues_read_claims_not_topics() -> None:
+    split = next(c for c in MISTAKE_CUES if c.name == "random_split")
+    assert split.states("I'd shuffle everything and hold out a random 10 percent as the test set.")
+    assert not split.states("I'd hold out a random 5% of users as a long-term holdout group.")
+
+
+def test_figures_with_units_are_read_and_a_bare_figure_takes_the_unit_before_it() -> None:
+    found = quantities("about 7,000 requests per second on average, so around 21,000 at peak")
+    assert [(q.value, q.kind) for q in found] == [(7000.0, "rate"), (21000.0, "rate")]
+    assert [(q.value, q.kind) for q in quantities("so 88 GPU servers and 1.5 TB")] == [
+        (88.0, "machines"),
+        (1.5e12, "storage"),
+    ]
