@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
-
 from bot.claims import ClaimMatcher, Reading
 from bot.cues import DECLINE, RETURN, is_assumption, is_question, stages_named
 from bot.evidence import Span, candidate_spans
@@ -135,8 +133,3 @@ def _asked(transcript: Transcript, turn_stage: dict[int, Stage], matcher: ClaimM
         echoed = (vectors @ facts.T).max(axis=1) >= FACT_ECHO
         asked |= {i for (i, _), hit in zip(replies, echoed, strict=True) if bool(hit)}
     return asked
-
-
-def stage_vector_mask(reading: TranscriptReading, stage: Stage) -> np.ndarray:
-    """Which spans were said while the interview was in `stage`."""
-    return np.array([s.stage == stage for s in reading.said], dtype=bool)
