@@ -3,8 +3,8 @@
 Prints Recall@5, MRR@10 and query latency p50/p95 for dense-only and hybrid retrieval, over
 the v1 queries (the first knowledge base), the v2 queries (the notes and cases added by
 knowledge v2) and all of them, and the time of a full index build from scratch. A hit is
-relevant when it comes from the labelled note (and, when the label names a stage, from that
-stage's section).
+relevant when it comes from the labelled note or one listed under `also` (and, when the
+label names a stage, from that stage's section).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ QUERIES = json.loads((ROOT / "bench" / "data" / "retrieval_queries.json").read_t
 
 
 def _relevant(hit, label: dict) -> bool:
-    if hit.source != label["source"]:
+    if hit.source != label["source"] and hit.source not in label.get("also", []):
         return False
     return label["stage"] is None or hit.stage is None or hit.stage.value == label["stage"]
 

@@ -9,7 +9,9 @@ uses its embeddings instead.
 from __future__ import annotations
 
 import importlib.util
+import queue
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from langchain_core.embeddings import Embeddings
 
 from bot.config import Settings
 from bot.errors import ConfigError, ModelUnavailableError
+from bot.policy import DOCUMENT_TOKENS, EMBEDDING_WORKERS
 
 LOCAL_EMBEDDING_ID = "all-minilm-l6-v2-int8"
 _MAX_TOKENS = 256
@@ -46,59 +49,81 @@ def model_files() -> tuple[Path, Path]:
     return model, tokenizer
 
 
-class MiniLMEmbeddings(Embeddings):
-    """Mean-pooled, L2-normalised MiniLM vectors, as sentence-transformers computes them."""
+class _Worker:
+    """One ONNX session on one thread with its own tokenizer (tokenizers are not shared)."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._session = None
-        self._tokenizer = None
-
-    def _load(self) -> None:
+    def __init__(self, model_path: Path, tokenizer_path: Path) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        model_path, tokenizer_path = model_files()
-        tokenizer = Tokenizer.from_file(str(tokenizer_path))
-        tokenizer.enable_truncation(max_length=_MAX_TOKENS)
-        tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self.tokenizer = Tokenizer.from_file(str(tokenizer_path))
+        self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         options = ort.SessionOptions()
         options.log_severity_level = 3
-        options.intra_op_num_threads = 2
-        self._session = ort.InferenceSession(
+        options.intra_op_num_threads = 1
+        self.session = ort.InferenceSession(
             str(model_path), sess_options=options, providers=["CPUExecutionProvider"]
         )
-        self._tokenizer = tokenizer
+        self.wants_token_types = "token_type_ids" in {i.name for i in self.session.get_inputs()}
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
-        with self._lock:
-            if self._session is None:
-                self._load()
-            encodings = self._tokenizer.encode_batch(texts)
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-            feeds = {"input_ids": ids, "attention_mask": mask}
-            if "token_type_ids" in {i.name for i in self._session.get_inputs()}:
-                feeds["token_type_ids"] = np.zeros_like(ids)
-            hidden = self._session.run(None, feeds)[0]
+    def encode(self, texts: list[str], max_tokens: int) -> np.ndarray:
+        self.tokenizer.enable_truncation(max_length=max_tokens)
+        encodings = self.tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if self.wants_token_types:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = self.session.run(None, feeds)[0]
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
-    def embed_array(self, texts: list[str]) -> np.ndarray:
+
+class MiniLMEmbeddings(Embeddings):
+    """Mean-pooled, L2-normalised MiniLM vectors, as sentence-transformers computes them.
+
+    Two single-threaded sessions run batches side by side: on 2 cores that embeds about a
+    fifth faster than one session with two threads, which waits on its threads at every op.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._idle: queue.SimpleQueue[_Worker] | None = None
+
+    def _workers(self) -> queue.SimpleQueue[_Worker]:
+        with self._lock:
+            if self._idle is None:
+                model_path, tokenizer_path = model_files()
+                self._idle = queue.SimpleQueue()
+                for _ in range(EMBEDDING_WORKERS):
+                    self._idle.put(_Worker(model_path, tokenizer_path))
+            return self._idle
+
+    def _encode(self, texts: list[str], max_tokens: int = _MAX_TOKENS) -> np.ndarray:
+        idle = self._workers()
+        worker = idle.get()
+        try:
+            return worker.encode(texts, max_tokens)
+        finally:
+            idle.put(worker)
+
+    def embed_array(self, texts: list[str], max_tokens: int = _MAX_TOKENS) -> np.ndarray:
         """Vectors as one array, in batches of similar length to limit padding."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        batches = [order[start : start + _BATCH] for start in range(0, len(order), _BATCH)]
         out = np.zeros((len(texts), 384), dtype=np.float32)
-        for start in range(0, len(order), _BATCH):
-            batch = order[start : start + _BATCH]
-            out[batch] = self._encode([texts[i] for i in batch])
+        with ThreadPoolExecutor(EMBEDDING_WORKERS) as pool:
+            vectors = pool.map(lambda b: self._encode([texts[i] for i in b], max_tokens), batches)
+            for batch, batch_vectors in zip(batches, vectors, strict=True):
+                out[batch] = batch_vectors
         return out
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.embed_array(list(texts)).tolist()
+        return self.embed_array(list(texts), DOCUMENT_TOKENS).tolist()
 
     def embed_query(self, text: str) -> list[float]:
         return self._encode([text])[0].tolist()

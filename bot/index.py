@@ -246,7 +246,8 @@ def sync(store: VectorStore, chunks: list[Chunk], progress: bool = False) -> Syn
     """Make the store hold exactly `chunks`, embedding only the new ones."""
     stored = store.ids()
     wanted = {c.id for c in chunks}
-    new = [c for c in chunks if c.id not in stored]
+    # Shortest first, so each batch holds chunks of similar length and pads little.
+    new = sorted((c for c in chunks if c.id not in stored), key=lambda c: len(c.text))
     stale = sorted(stored - wanted)
     store.delete(stale)
     for batch in _batches(new, progress):

@@ -49,3 +49,11 @@ def test_server_embeddings_are_an_option_with_their_own_collection(
     assert report.added > 0
     assert store.name == f"mlsd-{embedding_id(settings)}" == "mlsd-openai-text-embedding-3-small"
     assert any(b.get("input") for b in stub_server.state.bodies)
+
+
+def test_parallel_batches_keep_each_text_with_its_own_vector() -> None:
+    embeddings = MiniLMEmbeddings()
+    texts = [f"{word} " * (i % 7 + 1) for i, word in enumerate(["ranking", "bread", "fraud"] * 9)]
+    together = np.array(embeddings.embed_documents(texts))
+    one_by_one = np.array([embeddings.embed_query(text) for text in texts])
+    assert np.allclose(together, one_by_one, atol=1e-4)
