@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -36,6 +37,7 @@ from bot.policy import (
     FLAG_MATCH,
     LIST_PENALTY,
     POINT_COSINE_WEIGHT,
+    VECTOR_CACHE,
 )
 from bot.retrieval import words
 from bot.stages import STAGES, Stage
@@ -115,6 +117,7 @@ class ClaimMatcher:
     ) -> None:
         self.case = case
         self.embeddings = embeddings
+        self._vectors: dict[str, np.ndarray] = {}
         self.points = [p for s in STAGES for p in case.rubric(s)]
         self.flags = [f for s in STAGES for f in case.red_flags(s)] + list(framework_flags)
         self._estimates = [
@@ -136,16 +139,43 @@ class ClaimMatcher:
         self._terms = _distinctive_terms(self.points)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors of texts; each text is embedded once per matcher, so a turn the
+        interviewer has read is not embedded again when the interview is graded."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        if missing:
+            if len(self._vectors) + len(missing) > VECTOR_CACHE:
+                self._vectors.clear()
+            fresh = self.embeddings.embed_documents(missing)
+            self._vectors.update(zip(missing, np.array(fresh), strict=True))
         if not texts:
             return np.zeros((0, self._points.vectors.shape[1]))
-        return np.array(self.embeddings.embed_documents(list(texts)))
+        return np.array([self._vectors[t] for t in texts])
+
+    @cached_property
+    def fact_vectors(self) -> np.ndarray:
+        return self.embed([f"{f.label or ''}: {f.text}" for f in self.case.facts])
+
+    def span_vectors(self, spans: Sequence[Span]) -> np.ndarray:
+        """Sentences embedded; a pair of neighbouring sentences is the normalised sum of
+        its two sentence vectors (mean pooling makes that close to embedding the pair)."""
+        singles = self.embed([s.text for s in spans if not s.pair])
+        by_text = dict(zip((s.text for s in spans if not s.pair), singles, strict=True))
+        rows = []
+        for span in spans:
+            if not span.pair:
+                rows.append(by_text[span.text])
+                continue
+            parts = [by_text.get(p) for p in span.parts]
+            summed = sum(parts) if all(p is not None for p in parts) else self.embed([span.text])[0]
+            rows.append(summed / max(float(np.linalg.norm(summed)), 1e-12))
+        return np.array(rows) if rows else np.zeros((0, self._points.vectors.shape[1]))
 
     def read(self, spans: list[Span], vectors: np.ndarray | None = None) -> Reading:
         """Point strengths and red-flag strengths of every span (injected spans score 0)."""
-        vectors = self.embed([s.text for s in spans]) if vectors is None else vectors
+        vectors = self.span_vectors(spans) if vectors is None else vectors
         keep = np.array([0.0 if s.injected else 1.0 for s in spans])[:, None]
         cosine = self._points.best(vectors)
-        overlap = np.array([[_overlap(s.text, t) for t in self._terms] for s in spans])
+        overlap = np.array([_overlaps(s.text, self._terms) for s in spans])
         overlap = overlap.reshape(len(spans), len(self.points))
         raw = (POINT_COSINE_WEIGHT * cosine + (1 - POINT_COSINE_WEIGHT) * overlap) * keep
         penalty = np.array([LIST_PENALTY if s.listy else 1.0 for s in spans])[:, None]
@@ -292,12 +322,16 @@ def _distinctive_terms(points: list[RubricPoint]) -> list[dict[str, float]]:
     return [{w: math.log(1 + total / frequency[w]) for w in d if len(w) > 2} for d in documents]
 
 
-def _overlap(text: str, terms: dict[str, float]) -> float:
-    if not terms:
-        return 0.0
+def _overlaps(text: str, points_terms: list[dict[str, float]]) -> list[float]:
+    """The share of each point's distinctive terms the text uses (half of them is full)."""
     present = set(words(text))
-    got = sum(weight for w, weight in terms.items() if w in present or _stem(w) in present)
-    return min(1.0, got / (0.5 * sum(terms.values())))
+    present |= {_stem(w) for w in present}
+    return [
+        min(1.0, sum(wt for w, wt in terms.items() if w in present) / (0.5 * sum(terms.values())))
+        if terms
+        else 0.0
+        for terms in points_terms
+    ]
 
 
 def _stem(word: str) -> str:

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     local_context: int = Field(
         4096, ge=512, le=8192, validation_alias=_env("MLSD_LOCAL_CONTEXT", "local_context")
     )
+    phrasing: Literal["auto", "on", "off"] = Field(
+        "auto", validation_alias=_env("MLSD_PHRASING", "phrasing")
+    )
     max_answer_chars: int = Field(
         8000, ge=100, validation_alias=_env("MLSD_MAX_ANSWER_CHARS", "max_answer_chars")
     )
@@ -131,6 +134,7 @@ _ENV_NAMES = {
     "local_threads": "MLSD_LOCAL_THREADS",
     "local_context": "MLSD_LOCAL_CONTEXT",
     "max_answer_chars": "MLSD_MAX_ANSWER_CHARS",
+    "phrasing": "MLSD_PHRASING",
 }
 
 

@@ -253,6 +253,85 @@ DRIVING_CUES: dict[str, re.Pattern] = {
 }
 
 
+# ---- what the candidate asks the interviewer for ---------------------------------------
+
+#: Asks for the rubric, a checklist or their score (declined until the report).
+RUBRIC_REQUEST = re.compile(
+    r"\b(rubric|grading (criteria|scheme)|model answer|ideal answer|sample answer|checklist|"
+    r"what (did|have) i (miss|missed|left out)|what am i missing|what should i (say|cover|mention)|"
+    r"(give|tell|show) me the (answer|solution|points|checklist)|what are you looking for|"
+    r"expected answer|correct answer|right answer|how am i (doing|scoring)|what'?s my score|"
+    r"list of (key )?points|key points for|(is there|do you have) a (list|template) (of|for))\b",
+    re.I,
+)
+
+#: Asks for a hint in the chat (the hint button does the same).
+HINT_REQUEST = re.compile(
+    r"\b((can|could) (you|i) (give|get|have) (me )?(a |another |some )?(hint|nudge|pointer|clue)|"
+    r"any (hints?|pointers?|nudges?)|(give|need) (me )?(a |some )?(hint|nudge|clue)|i'?m stuck|"
+    r"hint,? please|a hint\b)",
+    re.I,
+)
+
+#: The candidate says their design is complete.
+DONE = re.compile(
+    r"\b((that|this|i think that|i think this) (covers|is) (it|all|everything|my (whole |"
+    r"full |entire )?design)|that covers (my|the) (whole |full |entire )?design|i'?m done|"
+    r"i am done|that'?s (all|everything) (from me|i have)|i('ve| have) (nothing|no more|"
+    r"nothing more) to add|let'?s (wrap|end|finish)( it)?( up)?|we can (wrap|end|finish))\b",
+    re.I,
+)
+
+#: Asks to move on to the next stage.
+MOVE_ON = re.compile(
+    r"\b(shall we move|should we move|can we move|let's move on|move on to|ready to move|"
+    r"next stage|let's go to)\b",
+    re.I,
+)
+
+#: A question about a concept, not about the case ("what's NDCG again?").
+CONCEPT_QUESTION = re.compile(
+    r"^\s*(what('s| is| are| does)|can you (explain|remind|define)|could you (explain|remind)|"
+    r"remind me|explain|define|how does|what was)\b",
+    re.I,
+)
+
+#: A check-in at the end of an answer: not a question for the interviewer to answer.
+CHECK_IN = re.compile(
+    r"(does that (make sense|sound|match|work)|is that (ok|okay|fine|reasonable|right|what)|"
+    r"sound (good|ok|okay|reasonable)\?|should i (go|dive|continue|move|keep)|shall i|"
+    r"would you like me to|do you want me to|any (questions|concerns)|are you happy with|"
+    r"(ok|okay|fine) with you\?|right\?$)",
+    re.I,
+)
+
+#: A yes/no question about the design itself ("do we need calibrated probabilities?"): the
+#: candidate's decision to make, not a fact to look up.
+DESIGN_QUESTION = re.compile(
+    r"^\W*((so|and|okay|ok|um+|uh+|well)[\s,]+)*(do|does|should|would|could|can|is|are|must)"
+    r" (we|i|it|the (model|system|design|ranker|classifier|score|scores|output))\b",
+    re.I,
+)
+
+#: Says nothing of substance: filler, a bare acknowledgement.
+NO_CONTENT = re.compile(
+    r"^\W*(ok(ay)?|fine|sure|yes|yeah|yep|no|nope|right|cool|great|good|hmm+|um+|uh+|idk|"
+    r"dunno|whatever|next|pass|k|test|asdf|lol|\.+)\W*$",
+    re.I,
+)
+
+#: The candidate's own choice, named at the start of an acknowledgement ("Two-tower
+#: retrieval with in-batch negatives, okay."): what follows "I'd use", "I'll go with"...
+CHOICE = re.compile(
+    r"\b(?:i'?d|i would|i'?ll|i will|we'?d|we would|we'?ll|let'?s|i'?m going to|i plan to|"
+    r"my plan is to|i propose to)\s+(?:probably\s+|first\s+|just\s+|simply\s+)?"
+    r"(?:use|go with|pick|choose|start with|train|build|frame (?:this|it) as|treat (?:this|it) as"
+    r"|model (?:this|it) as|split|serve|monitor|track|evaluate with|optimi[sz]e for)\s+"
+    r"(?P<choice>[^.,;:!?()]{3,80})",
+    re.I,
+)
+
+
 def words_of(text: str) -> set[str]:
     return set(_WORD.findall(text.lower()))
 
@@ -448,3 +527,22 @@ MISTAKE_CUES: list[MistakeCue] = [
         topic=re.compile(r"\b0?\.5\b|\bthreshold\b.{0,40}\b(cost|error)", re.I),
     ),
 ]
+
+
+def choice_named(text: str, max_words: int = 8) -> str | None:
+    """The first choice the candidate names, cut to a few words, or None."""
+    found = CHOICE.search(text)
+    if not found:
+        return None
+    words = _CLAUSE_BREAK.split(found.group("choice"), maxsplit=1)[0].split()
+    while words and words[-1].lower() in _DANGLING:
+        words.pop()
+    return " ".join(words[:max_words]) or None
+
+
+#: Where the named choice ends and the candidate's reasoning begins.
+_CLAUSE_BREAK = re.compile(
+    r"\b(?:because|since|so|which|as|then|but|if|when|where|while|given|due)\b", re.I
+)
+#: Words a cut-off phrase must not end on.
+_DANGLING = {"a", "an", "the", "and", "or", "of", "to", "with", "for", "on", "in", "by", "that"}

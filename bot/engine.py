@@ -10,13 +10,12 @@ from pathlib import Path
 from bot.ask import Answer
 from bot.ask import ask as ask_notes
 from bot.claims import ClaimMatcher
-from bot.conductor import InterviewState
 from bot.config import Settings
 from bot.embeddings import build_embeddings, embedding_id
 from bot.errors import InputError
 from bot.grading import LEVELS, Report, grade
 from bot.index import resolve_knowledge_dir
-from bot.interview import Interview, build_conductor, transcript_of
+from bot.interview import Interview, InterviewState, build_conductor, transcript_of
 from bot.knowledge.cases import Case, get_case, load_cases
 from bot.knowledge.notes import framework_red_flags
 from bot.llm import Chat
@@ -64,6 +63,16 @@ class Engine:
         return self.settings.llm == "openai" or (
             self._chat is not None and self._chat.provider not in ("local", "fake")
         )
+
+    @property
+    def phrase_lines(self) -> bool:
+        """Whether a model rephrases the interviewer's lines: `MLSD_PHRASING=on` or `off`;
+        `auto` phrases with a configured server only, because fewer than half of the embedded
+        model's lines pass validation (bench/bench_interview.py), and a rejected line costs
+        its generation time for nothing."""
+        if self.settings.phrasing != "auto":
+            return self.settings.phrasing == "on"
+        return self.capable_model
 
     def warm_up(self) -> None:
         """Load what the first turn needs (index, embeddings, the embedded model), so the
@@ -118,12 +127,15 @@ class Engine:
             case=case,
             state=state,
             store=self.store,
-            conductor=build_conductor(case, self.matcher(case), self.knowledge_root),
+            conductor=build_conductor(
+                case, self.matcher(case), self.knowledge_root, self.retriever
+            ),
             retriever=self.retriever,
             chat=self.chat,
             knowledge_root=self.knowledge_root,
             clock=clock,
             max_answer_chars=self.settings.max_answer_chars,
+            phrase_lines=self.phrase_lines,
         )
 
     def transcript(self, interview: Interview) -> Transcript:

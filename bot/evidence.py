@@ -29,6 +29,7 @@ class Span:
     listy: bool
     injected: bool
     pair: bool = False
+    parts: tuple[str, ...] = ()
 
 
 def _sentences(text: str) -> list[str]:
@@ -75,7 +76,7 @@ def candidate_spans(turns: Sequence[tuple[int, str]]) -> list[Span]:
             if i + 1 < len(sentences):
                 pair = _verbatim_pair(text, sentence, sentences[i + 1])
                 if pair:
-                    spans.append(_span(index, pair, pair=True))
+                    spans.append(_span(index, pair, parts=(sentence, sentences[i + 1])))
     return spans
 
 
@@ -85,9 +86,14 @@ def _verbatim_pair(text: str, first: str, second: str) -> str | None:
     return text[start : end + len(second)] if start >= 0 and end >= 0 else None
 
 
-def _span(turn: int, text: str, pair: bool = False) -> Span:
+def _span(turn: int, text: str, parts: tuple[str, ...] = ()) -> Span:
     return Span(
-        turn=turn, text=text, listy=is_listy(text), injected=looks_like_injection(text), pair=pair
+        turn=turn,
+        text=text,
+        listy=is_listy(text),
+        injected=looks_like_injection(text),
+        pair=bool(parts),
+        parts=parts,
     )
 
 

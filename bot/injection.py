@@ -12,6 +12,7 @@ import base64
 import binascii
 import re
 import unicodedata
+from functools import lru_cache
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u180e\u202a-\u202e\u2066-\u2069]")
 #: Characters no honest interview answer contains: bidirectional overrides and Unicode tags.
@@ -136,6 +137,7 @@ def _hits(text: str) -> bool:
     return any(pattern.search(text) for pattern in _COMPILED)
 
 
+@lru_cache(maxsize=8192)
 def looks_like_injection(text: str) -> bool:
     """True when the text (or a base64 blob inside it) tries to instruct a model."""
     if _SMUGGLING.search(text):

@@ -33,6 +33,12 @@ _NUMBER = re.compile(
     r"trillion|m|b|t)?(?![\w])",
     re.I,
 )
+#: The upper end of a range, whose scale the lower end shares ("40 to 50 thousand").
+_RANGE_END = re.compile(
+    r"^\s?(?:to|-|–|or|and)\s?(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?(k|thousand|mn|million|"
+    r"bn|billion|trillion|m|b|t)(?![\w])",
+    re.I,
+)
 _KINDS: list[tuple[str, re.Pattern]] = [
     (
         "rate",
@@ -80,7 +86,7 @@ def quantities(text: str) -> list[Quantity]:
     last_end = -1
     for match in _NUMBER.finditer(text):
         value = float(match.group(2).replace(",", ""))
-        value *= _SCALE.get((match.group(3) or "").lower(), 1.0)
+        value *= _SCALE.get(_scale_word(match, text), 1.0)
         after = text[match.end() : match.end() + 40]
         kind = next((name for name, pattern in _KINDS if pattern.search(after)), None)
         if kind is None and found and match.start() - last_end <= INHERIT_WITHIN:
@@ -93,6 +99,14 @@ def quantities(text: str) -> list[Quantity]:
             value *= _STORAGE_SCALE.get(unit.group(1).lower(), 1.0) if unit else 1.0
         found.append(Quantity(value, kind, match.group(0).strip()))
     return found
+
+
+def _scale_word(match: re.Match, text: str) -> str:
+    """The number's own scale word, or the one its range shares ("40 to 50 thousand")."""
+    if match.group(3):
+        return match.group(3).lower()
+    shared = _RANGE_END.match(text[match.end() :])
+    return shared.group(1).lower() if shared else ""
 
 
 def fact_values(case: Case) -> set[float]:

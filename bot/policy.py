@@ -6,6 +6,9 @@ sentences score about 0.1-0.3, a paraphrase 0.6 or more.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from enum import StrEnum
+
 #: A clarifying point counts as answered by a fact at this cosine between any of its
 #: wordings (without "Asks about") and the fact: low enough for "latency budget" against
 #: "Latency budget: 60 ms p99 ...", high enough that a point about privacy is not answered
@@ -94,3 +97,62 @@ DOCUMENT_TOKENS = 96
 #: Local embedding sessions run side by side, one thread each: one per core of the 2-core
 #: machines we target (more would only contend).
 EMBEDDING_WORKERS = 2
+
+#: Texts whose vectors a claim matcher keeps (about 1.5 KB each): several interviews' worth
+#: of sentences, so grading reuses what the interviewer read; past it the cache starts over.
+VECTOR_CACHE = 20_000
+
+
+# ---- the interviewer -------------------------------------------------------------------
+
+
+class Level(StrEnum):
+    MID = "mid"
+    SENIOR = "senior"
+    STAFF = "staff"
+
+
+@dataclass(frozen=True)
+class LevelPolicy:
+    """How demanding the interviewer is at one level."""
+
+    #: Share of a stage's key points covered before the interviewer moves on by itself.
+    coverage_bar: float
+    #: Questions asked in one stage (probes, challenges, technique probes) before moving on.
+    max_probes: int
+    #: Whether the staff probes (cost, failure modes, other teams) join the generic ones.
+    staff_probes: bool
+    #: Which of the case's curveballs is played: the first, or the last (the hardest).
+    curveball: int
+
+
+LEVELS: dict[Level, LevelPolicy] = {
+    # A mid-level candidate covers less before it is worth moving on; staff covers more and
+    # gets one more question per stage, the staff probes and the hardest curveball.
+    Level.MID: LevelPolicy(coverage_bar=0.45, max_probes=2, staff_probes=False, curveball=0),
+    Level.SENIOR: LevelPolicy(coverage_bar=0.55, max_probes=2, staff_probes=False, curveball=0),
+    Level.STAFF: LevelPolicy(coverage_bar=0.65, max_probes=3, staff_probes=True, curveball=-1),
+}
+
+#: A candidate question is answered by a fact at this cosine (plus the label bonus): below
+#: it, "what's the scale" and "how many users" were answered with unrelated facts.
+FACT_MATCH = 0.42
+
+#: A turn is about a stage when its best point strength there reaches this; below it and
+#: with nothing newly covered, the interviewer steers back.
+RELEVANT = 0.36
+
+#: A long answer that ends in a question no fact covers is an answer, not a question: past
+#: this many words the candidate was explaining, and asked in passing.
+QUESTION_TURN_WORDS = 60
+
+#: Points a turn must newly cover in a later stage (and beat the current stage by) for the
+#: interviewer to follow the candidate there without a signpost.
+JUMP_POINTS = 2
+
+#: Techniques probed per stage: one keeps the candidate talking about their own choice
+#: without turning the stage into a quiz.
+TECHNIQUE_PROBES_PER_STAGE = 1
+
+#: Words quoted back when the interviewer names the candidate's claim.
+QUOTE_WORDS = 14

@@ -7,6 +7,7 @@ and the conductor may come back to one that was skipped.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 
@@ -83,20 +84,23 @@ class TransitionError(ValueError):
 
 
 def _stage_targets(stage: Stage) -> set[Phase]:
-    """From a stage: any other stage (forward jumps, returns to skipped ones), or wrap-up."""
-    return {Phase(s.value) for s in STAGES if s != stage} | {Phase.WRAP_UP}
+    """From a stage: a later stage (the next one, or a jump the candidate made) or wrap-up.
+    Going back is allowed only to a stage that was skipped (see `check_transition`)."""
+    return {Phase(s.value) for s in STAGES if s.index > stage.index} | {Phase.WRAP_UP}
 
 
 TRANSITIONS: dict[Phase, set[Phase]] = {
-    Phase.INTRO: {Phase(s.value) for s in STAGES} | {Phase.WRAP_UP},
+    Phase.INTRO: {Phase.CLARIFY_REQUIREMENTS, Phase.WRAP_UP},
     **{Phase(s.value): _stage_targets(s) for s in STAGES},
     Phase.WRAP_UP: {Phase.DONE},
     Phase.DONE: set(),
 }
 
 
-def check_transition(current: Phase, target: Phase) -> Phase:
-    """Return `target` if the move is allowed, else raise TransitionError."""
-    if target not in TRANSITIONS[current]:
+def check_transition(current: Phase, target: Phase, skipped: Iterable[Stage] = ()) -> Phase:
+    """Return `target` if the move is allowed, else raise TransitionError. `skipped` are the
+    stages the candidate jumped over: the one move back the table allows is to one of them."""
+    returning = current.stage is not None and target.stage in set(skipped)
+    if target not in TRANSITIONS[current] and not returning:
         raise TransitionError(f"cannot move the interview from {current} to {target}")
     return target

@@ -90,11 +90,12 @@ def test_finish_grades_and_stores_the_report(engine) -> None:
 
 
 def test_unattended_interview_with_the_real_embedded_model(full_index_settings) -> None:
-    """The embedded model phrases lines; whatever it says, every shown line is usable."""
+    """With phrasing on, the embedded model phrases lines; whatever it says, every shown line
+    is usable."""
     from bot.engine import Engine
     from tests.conftest import candidate_lines
 
-    engine = Engine(full_index_settings)
+    engine = Engine(full_index_settings.model_copy(update={"phrasing": "on"}))
     interview = engine.new_interview("ad-click-prediction", clock="spoken")
     "".join(interview.open())
     replies = []

@@ -21,6 +21,7 @@ SAMPLE_VARIABLES: dict[str, dict[str, object]] = {
         "notes": "Offline metrics for ranking.",
         "candidate_message": "I'd use NDCG.",
         "draft": "Okay. Why NDCG?",
+        "about": "NDCG",
     },
     "grade_judge.j2": {
         "case_title": "News feed ranking",

@@ -128,8 +128,7 @@ def _asked(transcript: Transcript, turn_stage: dict[int, Stage], matcher: ClaimM
         and transcript.turns[i + 1].role == "interviewer"
     ]
     if replies and matcher.case.facts:
-        facts = matcher.embed([f"{f.label or ''}: {f.text}" for f in matcher.case.facts])
         vectors = matcher.embed([text for _, text in replies])
-        echoed = (vectors @ facts.T).max(axis=1) >= FACT_ECHO
+        echoed = (vectors @ matcher.fact_vectors.T).max(axis=1) >= FACT_ECHO
         asked |= {i for (i, _), hit in zip(replies, echoed, strict=True) if bool(hit)}
     return asked

@@ -15,21 +15,15 @@ from dataclasses import dataclass, field
 
 from bot.ask import ask as ask_notes
 from bot.claims import ClaimMatcher
-from bot.conductor import (
-    Conductor,
-    Decision,
-    InterviewState,
-    looks_like_concept_question,
-    opening,
-)
 from bot.errors import InputError, ModelError
+from bot.interview.conductor import Conductor, Decision, InterviewState, opening
 from bot.knowledge.cases import Case
-from bot.knowledge.notes import framework_notes
+from bot.knowledge.notes import concept_notes, framework_notes
 from bot.llm import Chat, to_messages
 from bot.phrasing import MAX_WORDS, clean, problems
 from bot.prompts import render
 from bot.retrieval import Retriever
-from bot.stages import DEFAULT_BUDGET_MINUTES, STAGES, Phase, Stage
+from bot.stages import DEFAULT_BUDGET_MINUTES, STAGES, Phase
 from bot.store import SessionStore, Turn
 
 log = logging.getLogger(__name__)
@@ -57,6 +51,7 @@ class Interview:
     clock: str = "wall"
     max_answer_chars: int = 8000
     last_turn_at: float = field(default_factory=time.monotonic)
+    phrase_lines: bool = False
     phrasing_rejections: int = 0
     phrasing_attempts: int = 0
     model_notice: str | None = None
@@ -114,9 +109,7 @@ class Interview:
             yield from self._reply_to(pending)
 
     def _reply_to(self, text: str) -> Iterator[str]:
-        concept = self._concept_answer(text)
-        decision = concept or self.conductor.decide(self.state, text)
-        yield from self._deliver(decision, text)
+        yield from self._deliver(self.conductor.decide(self.state, text), text)
 
     def _tick(self, text: str) -> None:
         now = time.monotonic()
@@ -127,27 +120,10 @@ class Interview:
         self.last_turn_at = now
         self.conductor.elapsed(self.state, seconds)
 
-    def _concept_answer(self, text: str) -> Decision | None:
-        if (
-            not looks_like_concept_question(text)
-            or self.conductor.is_rubric_request(text)
-            or self.conductor.fact_for(text) is not None
-        ):
-            return None
-        answer = ask_notes(self.retriever, text)
-        if not answer.covered:
-            return None
-        sources = [c.source for c in answer.citations]
-        cited = f"{answer.answer} (from {', '.join(sources)})"
-        return self.conductor.concept(self.state, text, cited, sources)
-
     # ---- commands -------------------------------------------------------------------
 
     def hint(self) -> Iterator[str]:
-        stage = self.state.stage or Stage.CLARIFY_REQUIREMENTS
-        notes = framework_notes(self.knowledge_root)
-        hints = notes[stage].hints if stage in notes else []
-        yield from self._deliver(self.conductor.hint(self.state, hints), "")
+        yield from self._deliver(self.conductor.hint(self.state), "")
 
     def ask(self, question: str) -> Iterator[str]:
         """A concept question (`/ask`), answered from the notes and recorded as help."""
@@ -155,7 +131,8 @@ class Interview:
         answer = ask_notes(self.retriever, question)
         sources = [c.source for c in answer.citations]
         text = answer.answer + (f" (from {', '.join(sources)})" if sources else "")
-        yield from self._deliver(self.conductor.concept(self.state, question, text, sources), "")
+        decision = self.conductor.concept_decision(self.state, question, text, sources)
+        yield from self._deliver(decision, "")
 
     def end(self) -> None:
         self.conductor.end_now(self.state)
@@ -166,12 +143,13 @@ class Interview:
 
     def _deliver(self, decision: Decision, candidate_text: str) -> Iterator[str]:
         """Phrase (maybe), stream, then commit the turn with the state."""
-        text = self._phrase(decision, candidate_text) if decision.phrase else decision.text
+        phrased = decision.phrase and self.phrase_lines
+        text = self._phrase(decision, candidate_text) if phrased else decision.text
         streamed = ""
         for piece in _pieces(text):
             streamed += piece
             yield piece
-        meta = {"action": decision.action}
+        meta = {"action": decision.action, "rule": decision.rule}
         if decision.help:
             meta["help"] = decision.help
         self.store.add_turn(
@@ -247,6 +225,7 @@ class Interview:
             notes="\n".join(" ".join(h.text.split())[:240] for h in hits),
             candidate_message=candidate_text[-600:],
             draft=decision.text,
+            about=decision.about or "",
         )
         return to_messages(render("interviewer_system"), [("user", prompt)])
 
@@ -258,12 +237,31 @@ def _pieces(text: str) -> Iterator[str]:
         yield word if i == len(words) - 1 else word + " "
 
 
-def build_conductor(case: Case, matcher: ClaimMatcher, knowledge_root) -> Conductor:
+def build_conductor(
+    case: Case, matcher: ClaimMatcher, knowledge_root, retriever: Retriever | None = None
+) -> Conductor:
+    """The conductor for one case, reading the framework's and the concepts' notes."""
     notes = framework_notes(knowledge_root)
     budgets = {
         s: notes[s].budget_minutes if s in notes else DEFAULT_BUDGET_MINUTES[s] for s in STAGES
     }
-    return Conductor(case, matcher, budgets)
+    concepts = list(concept_notes(knowledge_root).values())
+    answerer = _concept_answerer(retriever) if retriever is not None else None
+    return Conductor(case, matcher, notes, concepts, budgets, answerer)
+
+
+def _concept_answerer(retriever: Retriever):
+    """Answers a concept question from the notes with its sources, or None when the notes
+    do not cover it (then the interviewer treats the turn as an answer)."""
+
+    def answer(question: str) -> tuple[str, list[str]] | None:
+        found = ask_notes(retriever, question)
+        if not found.covered:
+            return None
+        sources = [c.source for c in found.citations]
+        return f"{found.answer} (from {', '.join(sources)})", sources
+
+    return answer
 
 
 def transcript_of(case_id: str, level: str, turns: list[Turn], state: InterviewState) -> dict:
