@@ -1,28 +1,50 @@
-"""An unattended interview with the embedded model, timed turn by turn.
+"""The interviewer against scripted candidates, turn by turn, with the embedded model.
 
-Prints time to first token of the interviewer's turns (p50, p95), full-turn p95, how often
-the model's phrasing passed validation, and the raw llama.cpp generation speed of the same
-model, so our overhead shows as a ratio.
+The candidates in bench/data/scripted_candidates.json were written by someone who read each
+case's problem and facts but not its key points or red flags: planted mistakes, named
+techniques, two-part clarifying questions, a typed hint request, a checklist request and a
+"that covers it". Prints, over every scripted message of each kind:
+
+- challenge rate: a planted mistake is answered by a challenge or a number check quoting it;
+- false challenges: a correct answer, technique or question is answered by a challenge;
+- technique probes: a named technique is answered by a probe naming it;
+- two-part questions: every part answered (its fact, a reference to it, or "no figure");
+- hint, checklist and "done" turns answered by a hint, a refusal, and a wrap-up;
+- repeats, scaffold leaks and praise over every interviewer line;
+- first-token and full-turn latency p50/p95, with phrasing off (the default for the embedded
+  model) and on, and how many of the embedded model's phrased lines passed validation.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.config import load_settings  # noqa: E402
 from bot.engine import Engine  # noqa: E402
-from bot.llm_local import LlamaCppChatModel, embedded_model_path  # noqa: E402
 
-TRANSCRIPTS = ["video-recommendation__solid", "ad-click-prediction__excellent"]
+SCRIPTS = json.loads((ROOT / "bench" / "data" / "scripted_candidates.json").read_text())
+SCAFFOLD = re.compile(r"\b(draft|interviewer|candidate|user|assistant)\s*:|the candidate'?s", re.I)
+PRAISE = re.compile(
+    r"\b(great|excellent|good (idea|point|answer|job|discussion)|nice|awesome|impressive|"
+    r"well done|perfect|fantastic|love (that|it))\b",
+    re.I,
+)
+CHALLENGES = {"challenge", "check_number"}
+#: A part is "not in the facts" when no fact reaches this cosine with the writer's note of it.
+NO_FACT_BELOW = 0.40
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -30,62 +52,126 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def timed(pieces) -> tuple[float, float]:
+def timed(pieces) -> tuple[str, float, float]:
     started = time.perf_counter()
-    first = None
-    for _ in pieces:
+    first, text = None, ""
+    for piece in pieces:
+        text += piece
         first = first if first is not None else time.perf_counter() - started
     total = time.perf_counter() - started
-    return (first if first is not None else total), total
+    return text, (first if first is not None else total), total
 
 
-def raw_speed() -> float:
-    from langchain_core.messages import HumanMessage
+def run(engine: Engine) -> tuple[list[dict], list[float], list[float], int, int]:
+    """Every scripted message with the interviewer's reply and the rule that made it."""
+    rows, firsts, totals, attempts, rejected = [], [], [], 0, 0
+    for script in SCRIPTS:
+        interview = engine.new_interview(script["case"], clock="spoken")
+        "".join(interview.open())
+        for message in script["messages"]:
+            if interview.finished:
+                break
+            reply, first, total = timed(interview.respond(message["text"]))
+            meta = interview.turns()[-1].meta
+            firsts.append(first)
+            totals.append(total)
+            rows.append({**message, "case": script["case"], "reply": reply, **meta})
+        attempts += interview.phrasing_attempts
+        rejected += interview.phrasing_rejections
+    return rows, firsts, totals, attempts, rejected
 
-    model = LlamaCppChatModel(model_path=str(embedded_model_path()))
-    message = [HumanMessage(content="Describe a recommendation system in detail.")]
-    next(iter(model.stream(message, max_tokens=1)))
-    started = time.perf_counter()
-    tokens = sum(1 for _ in model.stream(message, max_tokens=128))
-    return tokens / (time.perf_counter() - started)
+
+def part_answered(engine: Engine, case_id: str, part: str, reply: str) -> bool:
+    case = engine.case(case_id)
+    matcher = engine.matcher(case)
+    scores = matcher.fact_vectors @ matcher.embed([part])[0]
+    best = int(np.argmax(scores))
+    fact = case.facts[best]
+    if fact.text.strip().rstrip(".")[:60] in reply:
+        return True
+    if fact.label and fact.label.lower() in reply.lower():
+        return True
+    return float(scores[best]) < NO_FACT_BELOW and "figure" in reply
+
+
+def rate(hits: int, total: int) -> str:
+    return f"{hits}/{total} ({hits / total * 100:.0f} %)" if total else "0/0"
+
+
+def quality(engine: Engine, rows: list[dict]) -> None:
+    by_kind: dict[str, list[dict]] = {}
+    for row in rows:
+        by_kind.setdefault(row["kind"], []).append(row)
+    mistakes = by_kind.get("mistake", []) + by_kind.get("estimate", [])
+    caught = [r for r in mistakes if r.get("action") in CHALLENGES]
+    print(
+        f"challenge rate (planted mistakes and wrong estimates): {rate(len(caught), len(mistakes))}"
+    )
+    correct = [
+        r
+        for k in ("answer", "technique", "clarify", "clarify_two_part")
+        for r in by_kind.get(k, [])
+    ]
+    false = [r for r in correct if r.get("action") in CHALLENGES]
+    print(f"false challenges on correct statements: {rate(len(false), len(correct))}")
+    techniques = by_kind.get("technique", [])
+    probed = [r for r in techniques if r.get("action") == "technique"]
+    print(f"technique probes: {rate(len(probed), len(techniques))}")
+    two_part = by_kind.get("clarify_two_part", [])
+    full = [
+        r
+        for r in two_part
+        if all(
+            part_answered(engine, r["case"], p.strip(), r["reply"]) for p in r["note"].split("|")
+        )
+    ]
+    print(f"two-part questions with every part answered: {rate(len(full), len(two_part))}")
+    for kind, wanted in (
+        ("hint_request", {"hint"}),
+        ("checklist_request", {"decline"}),
+        ("done", {"wrap_up", "advance"}),
+    ):
+        turns = by_kind.get(kind, [])
+        got = [r for r in turns if r.get("action") in wanted]
+        print(f"{kind} answered by {'/'.join(sorted(wanted))}: {rate(len(got), len(turns))}")
+    replies = [r["reply"] for r in rows]
+    asked = Counter(r["reply"] for r in rows if r.get("action") not in ("nudge", "fact", "no_fact"))
+    print(f"repeated interviewer lines: {sum(n - 1 for n in asked.values() if n > 1)}")
+    leaks = sum(bool(SCAFFOLD.search(r)) for r in replies)
+    print(f"scaffold leaks: {leaks}  praise: {sum(bool(PRAISE.search(r)) for r in replies)}")
+    print("missed mistakes:")
+    for r in mistakes:
+        if r not in caught:
+            print(f"    [{r['case']}] {r['note']} -> {r.get('rule')}: {r['reply'][:90]}")
+    print("false challenges:")
+    for r in false:
+        print(f"    [{r['case']}] {r['text'][:70]} -> {r['reply'][:90]}")
+
+
+def latency(label: str, firsts: list[float], totals: list[float]) -> None:
+    print(
+        f"{label}: first token p50 {statistics.median(firsts):.2f} s, p95 "
+        f"{percentile(firsts, 0.95):.2f} s; full turn p50 {statistics.median(totals):.2f} s, "
+        f"p95 {percentile(totals, 0.95):.2f} s over {len(totals)} turns"
+    )
 
 
 def main() -> None:
-    firsts, totals, attempts, rejected = [], [], 0, 0
     with tempfile.TemporaryDirectory() as data_dir:
         os.environ["MLSD_DATA_DIR"] = data_dir
         engine = Engine(load_settings())
         print(f"index ready: {engine.retriever.chunk_count} chunks", file=sys.stderr)
-        for name in TRANSCRIPTS:
-            data = json.loads(
-                (ROOT / "tests" / "data" / "calibration" / f"{name}.json").read_text()
-            )
-            interview = engine.new_interview(data["case"], clock="spoken")
-            timed(interview.open())
-            for turn in data["turns"]:
-                if turn["role"] != "candidate" or interview.finished:
-                    continue
-                first, total = timed(interview.respond(turn["content"]))
-                firsts.append(first)
-                totals.append(total)
-            attempts += interview.phrasing_attempts
-            rejected += interview.phrasing_rejections
-    speed = raw_speed()
-    print(f"interviewer turns: {len(firsts)} over {len(TRANSCRIPTS)} unattended interviews")
-    print(
-        f"time to first token: p50 {statistics.median(firsts):.2f} s, "
-        f"p95 {percentile(firsts, 0.95):.2f} s"
-    )
-    print(f"full turn: p50 {statistics.median(totals):.2f} s, p95 {percentile(totals, 0.95):.2f} s")
-    print(
-        f"model phrasing: {attempts} turns phrased by the model, {rejected} rejected by "
-        f"validation and replaced by the curated line ({attempts - rejected} kept)"
-    )
-    print(
-        f"raw llama.cpp generation: {speed:.0f} tokens/s; a 60-token line would take "
-        f"{60 / speed:.2f} s, so our p50 turn is {statistics.median(totals) / (60 / speed):.1f}x "
-        "that"
-    )
+        engine.warm_up()
+        rows, firsts, totals, _, _ = run(engine)
+        cases = len({s["case"] for s in SCRIPTS})
+        print(f"{len(SCRIPTS)} scripted candidates over {cases} cases, {len(rows)} turns")
+        quality(engine, rows)
+        latency("phrasing off (embedded default)", firsts, totals)
+        os.environ["MLSD_PHRASING"] = "on"
+        phrasing = Engine(load_settings())
+        _, firsts, totals, attempts, rejected = run(phrasing)
+        latency("phrasing on, embedded model", firsts, totals)
+        print(f"embedded phrasing accepted: {rate(attempts - rejected, attempts)} of phrased lines")
 
 
 if __name__ == "__main__":

@@ -78,9 +78,12 @@ _NUMBER = re.compile(
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Words that carry no topic in a question.
 _FUNCTION_WORDS = frozenset(
-    "a an and any are as at be by can could did do does each for from how if in into is it "
-    "its of on or our should so than that the their them then these they this those to was "
-    "we were what when where which who why will with would you your".split()
+    re.findall(
+        r"\w+",
+        "a an and any are as at be by can could did do does each for from how if in into is it "
+        "its of on or our should so than that the their them then these they this those to was "
+        "we were what when where which who why will with would you your",
+    )
 )
 
 # (reason, cue table) pairs checked on every line, cheapest first.
@@ -152,7 +155,7 @@ def _cues(text: str, draft: str) -> list[str]:
 
 
 def _matches(cue: re.Pattern[str], text: str) -> set[str]:
-    return {m.group(0).strip(" .!?;:\"(").lower() for m in cue.finditer(text)}
+    return {m.group(0).strip(' .!?;:"(').lower() for m in cue.finditer(text)}
 
 
 def _numbers(text: str) -> set[str]:
@@ -175,9 +178,7 @@ def _questions(text: str) -> list[str]:
     return questions or [text]
 
 
-def _meaning(
-    text: str, draft: str, asked: Sequence[str], embeddings: Embeddings
-) -> list[str]:
+def _meaning(text: str, draft: str, asked: Sequence[str], embeddings: Embeddings) -> list[str]:
     """The embedding checks: same meaning and question as the draft, not a repeat."""
     mine, theirs = _questions(text), _questions(draft)
     vectors = np.array(embeddings.embed_documents([text, draft, *mine, *theirs, *asked]))

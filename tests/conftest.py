@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 
 from bot.config import Settings, load_settings
-from bot.llm import Chat
+from bot.testing import fake_chat, repeating_chat
 from tests.openai_stub import StubServer
 
 _OUR_VARIABLES = ("MLSD_", "OPENAI_")
@@ -43,12 +42,6 @@ def clean_env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(_OUR_VARIABLES)}
     env.update({"MLSD_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT), **extra})
     return env
-
-
-def fake_chat(*replies: str) -> Chat:
-    """A Chat whose model streams the given replies in turn (word by word)."""
-    model = GenericFakeChatModel(messages=iter(list(replies)))
-    return Chat(model=model, where="the fake model", provider="fake")
 
 
 @pytest.fixture
@@ -98,13 +91,6 @@ def small_knowledge(tmp_path: Path) -> Path:
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(source / relative, root / relative)
     return root
-
-
-def repeating_chat(text: str) -> Chat:
-    """A Chat whose model always streams the same reply (e.g. a bad phrasing)."""
-    from langchain_core.language_models.fake_chat_models import FakeListChatModel
-
-    return Chat(model=FakeListChatModel(responses=[text]), where="the fake model", provider="fake")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from bot import __version__
 from bot.cli import cli
 from bot.llm import Chat
 from bot.stages import STAGES
-from tests.conftest import fake_chat
+from bot.testing import fake_chat
 
 
 @pytest.fixture
@@ -139,7 +139,7 @@ def test_malformed_case_is_reported_and_others_still_listed(runner, monkeypatch,
 def test_interview_unattended_writes_transcript_and_report(
     runner, monkeypatch, full_index_settings, tmp_path
 ) -> None:
-    from tests.conftest import repeating_chat
+    from bot.testing import repeating_chat
 
     _use_index(monkeypatch, full_index_settings)
     monkeypatch.setattr(Chat, "from_settings", classmethod(lambda cls, s: repeating_chat("Ok.")))
@@ -223,7 +223,7 @@ def test_grade_malformed_transcript_is_one_line(runner, tmp_path, content, messa
 def test_interview_resume_continues_a_session(runner, monkeypatch, full_index_settings, tmp_path):
     from bot.engine import Engine
     from bot.store import Turn
-    from tests.conftest import repeating_chat
+    from bot.testing import repeating_chat
 
     _use_index(monkeypatch, full_index_settings)
     monkeypatch.setattr(Chat, "from_settings", classmethod(lambda cls, s: repeating_chat("Ok.")))

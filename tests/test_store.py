@@ -80,7 +80,7 @@ def test_engine_uses_postgres_when_configured(postgres_url, full_index_settings)
     from pydantic import SecretStr
 
     from bot.engine import Engine
-    from tests.conftest import repeating_chat
+    from bot.testing import repeating_chat
 
     settings = full_index_settings.model_copy(update={"database_url": SecretStr(postgres_url)})
     engine = Engine(settings, chat=repeating_chat("Okay."))

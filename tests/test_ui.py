@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from bot.llm import Chat
 from bot.paths import ui_app_path
-from tests.conftest import repeating_chat
+from bot.testing import repeating_chat
 
 TIMEOUT = 120
 

@@ -187,7 +187,10 @@ class Conductor:
         state.turns += 1
         if state.wrapped or state.stage is None:
             return self.end_decision(state)
-        turn = self.reader.read(text, state.stage, state.question)
+        return self.respond_to(state, self.reader.read(text, state.stage, state.question))
+
+    def respond_to(self, state: InterviewState, turn: TurnSignals) -> Decision:
+        """The move for a turn already read (rule tests build the signals directly)."""
         moment = Moment(state=state, turn=turn, gained=self._apply_coverage(state, turn))
         for rule in RULES:
             if rule.holds(self, moment):
