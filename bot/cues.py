@@ -439,8 +439,8 @@ MISTAKE_CUES: list[MistakeCue] = [
     MistakeCue(
         name="nightly_batch",
         claim=_cue(
-            r"\b(nightly|once a (day|night)|daily (batch|job|rebuild|refresh|run)|every night|"
-            r"overnight|each night)\b",
+            r"\b(nightly|once a (day|night|week)|daily (batch|job|rebuild|refresh|run)|every night|"
+            r"overnight|each night|weekly|every week|hourly (batch|job))\b",
             r"\b(rebuild\w*|recomput\w*|refresh\w*|batch|precomput\w*|re-?index\w*|index|update\w*|"
             r"filter\w*|job)\b",
         ),
@@ -525,6 +525,121 @@ MISTAKE_CUES: list[MistakeCue] = [
             re.I,
         ),
         topic=re.compile(r"\b0?\.5\b|\bthreshold\b.{0,40}\b(cost|error)", re.I),
+    ),
+    MistakeCue(
+        name="unmatured_negatives",
+        claim=_cue(
+            r"\b(everything|anything|all|the rest)\b.{0,15}\belse\b.{0,30}\b(genuine|negative|"
+            r"legit\w*|clean|good|non-?fraud|not fraud)\b|\b(up to|until|through|right up to) "
+            r"(yesterday|today|this week|the latest)\b.{0,80}\b(genuine|negative|label)"
+        ),
+        unless=re.compile(_REJECTS + r"|\b(matur\w*|wait\w*|delay\w*|window|days old)\b", re.I),
+        topic=re.compile(
+            r"\b(matur\w*|label delay|as genuine|genuine negatives?|unlabel\w*)", re.I
+        ),
+    ),
+    MistakeCue(
+        name="self_rated_confidence",
+        claim=_cue(
+            r"\b(llm|model|generator|it)\b.{0,40}\b(rate|score|report|state|give|output)\w*\b"
+            r".{0,30}\bconfiden\w*|self-?(reported|rated|assessed) confiden\w*"
+        ),
+        unless=re.compile(_REJECTS + r"|\b(calibrat\w* (it|them|against)|held-?out)\b", re.I),
+        topic=re.compile(r"\bconfiden\w*", re.I),
+    ),
+    MistakeCue(
+        name="clicks_as_relevance",
+        claim=_cue(
+            r"\bclick\w*\b.{0,30}\b(as|=|means?|is|are)\b.{0,12}\b(relevan\w*|ground truth)|"
+            r"\bclicked (result|item|product|listing)s? (is|are)\b.{0,10}relevan"
+        ),
+        unless=re.compile(
+            _REJECTS + r"|\b(position|propensit\w*|debias\w*|bias|interleav\w*|human)\b", re.I
+        ),
+        topic=re.compile(
+            r"\b(position bias|clicks? (as|only|alone)|predict\w* clicks|click labels?)\b", re.I
+        ),
+    ),
+    MistakeCue(
+        name="optimise_clicks",
+        claim=_cue(
+            r"\b(optimi[sz]\w*|maximi[sz]\w*|target\w*|objective|train\w* (it )?(on|for)|"
+            r"most direct signal|the goal)\b.{0,40}\b(clicks?|click-?through|ctr)\b"
+        ),
+        unless=re.compile(
+            _REJECTS + r"|\b(guardrail\w*|proxy|intermediate|satisf\w*|retention|watch time|"
+            r"long-?term|revenue|bid|conversion|purchase|calibrat\w*|auction|if we just|copy|bias|"
+            r"bookings?|smoothed|counters?)\b",
+            re.I,
+        ),
+        topic=re.compile(
+            r"\bclicks?\b.{0,30}\b(only|alone)\b|\bclickbait\b|maximi[sz]\w* clicks", re.I
+        ),
+        case_only=True,
+    ),
+    MistakeCue(
+        name="heavy_model_every_request",
+        claim=_cue(
+            r"\b(\d{2,3} ?b|\d{2,3}-?billion|frontier|largest|biggest|heaviest|full(-size)?|"
+            r"hosted)\b.{0,40}\b(model|llm|ranker|classifier)\b",
+            r"\b((every|each|per) (request|keystroke|query|post|suggestion|call)|for (everyone|"
+            r"every user|all (users|requests|traffic))|best option|quality matters most)\b",
+        ),
+        unless=re.compile(
+            _REJECTS + r"|\b(distil\w*|small\w*|fallback|cache\w*|offline|batch|teacher|"
+            r"label\w*|evaluat\w*|judge)\b",
+            re.I,
+        ),
+        topic=re.compile(
+            r"\b(\d{2,3}b|heav\w*|largest|full (multimodal )?(model|classifier)|frontier|"
+            r"general-purpose llm|every (request|suggestion|keystroke))\b",
+            re.I,
+        ),
+        case_only=True,
+    ),
+    MistakeCue(
+        name="third_party_data",
+        claim=_cue(
+            r"\b(third[- ]party|external|outside|openai|vendor'?s?)\b.{0,30}\b(api|llm|model|"
+            r"provider|service)\b",
+            r"\b(send|pass|call|use|forward|route)\w*\b",
+        ),
+        unless=re.compile(_REJECTS + r"|\b(self-?hosted|in-?house|on-?prem\w*|our own)\b", re.I),
+        topic=re.compile(r"\b(third[- ]party|external|outside (provider|api))\b", re.I),
+        case_only=True,
+    ),
+    MistakeCue(
+        name="opted_out_data",
+        claim=_cue(r"\bopted?[- ]?out\b", r"\b(include|use|train|still|fine|also)\w*\b"),
+        unless=re.compile(
+            _REJECTS + r"|\b(exclud\w*|remov\w*|drop\w*|filter\w*|respect\w*|without|slic\w*|"
+            r"versus|vs|track\w*|monitor\w*|segment\w*|contextual)\b",
+            re.I,
+        ),
+        topic=re.compile(r"\bopt(ed)?[- ]?out\w*\b", re.I),
+        case_only=True,
+    ),
+    MistakeCue(
+        name="squared_error_mean",
+        claim=_cue(
+            r"\b(mean squared error|mse|squared error|l2 loss|rmse)\b",
+            r"\b(mean|average|plus or minus|point estimate)\b",
+        ),
+        unless=re.compile(
+            _REJECTS + r"|\b(quantile|pinball|asymmetric|p90|percentile|baseline)\b", re.I
+        ),
+        topic=re.compile(r"\b(squared error|predicted mean|mean squared)\b", re.I),
+        case_only=True,
+    ),
+    MistakeCue(
+        name="synchronous_full_model",
+        claim=_cue(
+            r"\bsynchronous\w*\b|\bblock\w* (the )?(post|publish\w*|upload)",
+            r"\b(full|whole|multimodal|classifier|model)\b",
+        ),
+        unless=re.compile(_REJECTS + r"|\b(hash\w*|async\w*|only the)\b", re.I),
+        topic=re.compile(r"\bsynchron\w*|\bblock\w* publication|before any post", re.I),
+        case_only=True,
     ),
 ]
 
