@@ -156,19 +156,9 @@ class ClaimMatcher:
         return self.embed([f"{f.label or ''}: {f.text}" for f in self.case.facts])
 
     def span_vectors(self, spans: Sequence[Span]) -> np.ndarray:
-        """Sentences embedded; a pair of neighbouring sentences is the normalised sum of
-        its two sentence vectors (mean pooling makes that close to embedding the pair)."""
-        singles = self.embed([s.text for s in spans if not s.pair])
-        by_text = dict(zip((s.text for s in spans if not s.pair), singles, strict=True))
-        rows = []
-        for span in spans:
-            if not span.pair:
-                rows.append(by_text[span.text])
-                continue
-            parts = [by_text.get(p) for p in span.parts]
-            summed = sum(parts) if all(p is not None for p in parts) else self.embed([span.text])[0]
-            rows.append(summed / max(float(np.linalg.norm(summed)), 1e-12))
-        return np.array(rows) if rows else np.zeros((0, self._points.vectors.shape[1]))
+        """Every span embedded (pairs too: a pair's own vector keeps claims made across two
+        sentences; the sum of its sentence vectors misgraded the calibration set)."""
+        return self.embed([s.text for s in spans])
 
     def read(self, spans: list[Span], vectors: np.ndarray | None = None) -> Reading:
         """Point strengths and red-flag strengths of every span (injected spans score 0)."""

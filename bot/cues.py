@@ -529,8 +529,8 @@ MISTAKE_CUES: list[MistakeCue] = [
     MistakeCue(
         name="unmatured_negatives",
         claim=_cue(
-            r"\b(everything|anything|all|the rest)\b.{0,15}\belse\b.{0,30}\b(genuine|negative|"
-            r"legit\w*|clean|good|non-?fraud|not fraud)\b|\b(up to|until|through|right up to) "
+            r"\b(everything|anything|all|the rest)\b.{0,15}\belse\b.{0,30}\b(genuine|legit\w*|"
+            r"non-?fraud|not fraud)\b|\b(up to|until|through|right up to) "
             r"(yesterday|today|this week|the latest)\b.{0,80}\b(genuine|negative|label)"
         ),
         unless=re.compile(_REJECTS + r"|\b(matur\w*|wait\w*|delay\w*|window|days old)\b", re.I),
