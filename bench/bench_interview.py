@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import statistics
 import sys
 import tempfile
@@ -33,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.config import load_settings  # noqa: E402
+from bot.cues import INSTRUCTIONS, PRAISE, SCAFFOLD  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
@@ -42,12 +42,6 @@ SETS = {
     "HELD OUT": json.loads((DATA / "scripted_candidates_heldout.json").read_text()),
     "tuned on": json.loads((DATA / "scripted_candidates.json").read_text()),
 }
-SCAFFOLD = re.compile(r"\b(draft|interviewer|candidate|user|assistant)\s*:|the candidate'?s", re.I)
-PRAISE = re.compile(
-    r"\b(great|excellent|good (idea|point|answer|job|discussion)|nice|awesome|impressive|"
-    r"well done|perfect|fantastic|love (that|it))\b",
-    re.I,
-)
 CHALLENGES = {"challenge", "check_number"}
 #: A part is "not in the facts" when no fact reaches this cosine with the writer's note of it.
 NO_FACT_BELOW = 0.40
@@ -154,7 +148,7 @@ def quality(engine: Engine, rows: list[dict]) -> None:
     print(f"interviewer lines repeated within an interview: {len(repeats)}")
     for line in repeats:
         print(f"    {line[:100]}")
-    leaks = sum(bool(SCAFFOLD.search(r)) for r in replies)
+    leaks = sum(bool(SCAFFOLD.search(r) or INSTRUCTIONS.search(r)) for r in replies)
     print(f"scaffold leaks: {leaks}  praise: {sum(bool(PRAISE.search(r)) for r in replies)}")
     print("missed mistakes:")
     for r in mistakes:

@@ -13,6 +13,7 @@ import re
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from bot.cues import SENTENCE_BREAK
 from bot.errors import ModelError
 from bot.llm import Chat, to_messages
 from bot.prompts import render
@@ -25,7 +26,6 @@ NOT_COVERED = (
     "from ML system design (metrics, losses, retrieval, serving, monitoring...)."
 )
 _LINK_LISTS = ("Related", "Further reading")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 class Citation(BaseModel):
@@ -68,7 +68,7 @@ def is_covered(question: str, hits: list[Hit]) -> bool:
 
 def _sentences(text: str) -> list[str]:
     body = text.split("\n", 1)[1] if "\n" in text else text
-    parts = [re.sub(r"\*\*|__|`", "", p).strip(" -*#:\t") for p in _SENTENCE.split(body)]
+    parts = [re.sub(r"\*\*|__|`", "", p).strip(" -*#:\t") for p in SENTENCE_BREAK.split(body)]
     return [p for p in parts if len(p.split()) >= 4 and not p.lower().startswith("related")]
 
 

@@ -140,29 +140,29 @@ class ClaimMatcher:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors of texts; each text is embedded once per matcher, so a turn the
-        interviewer has read is not embedded again when the interview is graded."""
-        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        interviewer has read is not embedded again when the interview is graded. Safe
+        across threads: a concurrent reset of the cache only costs a re-embedding."""
+        found = {t: v for t in set(texts) if (v := self._vectors.get(t)) is not None}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
-            if len(self._vectors) + len(missing) > VECTOR_CACHE:
-                self._vectors.clear()
-            fresh = self.embeddings.embed_documents(missing)
-            self._vectors.update(zip(missing, np.array(fresh), strict=True))
+            fresh = dict(
+                zip(missing, np.array(self.embeddings.embed_documents(missing)), strict=True)
+            )
+            if len(self._vectors) + len(fresh) > VECTOR_CACHE:
+                self._vectors = {}
+            self._vectors.update(fresh)
+            found.update(fresh)
         if not texts:
             return np.zeros((0, self._points.vectors.shape[1]))
-        return np.array([self._vectors[t] for t in texts])
+        return np.array([found[t] for t in texts])
 
     @cached_property
     def fact_vectors(self) -> np.ndarray:
         return self.embed([f"{f.label or ''}: {f.text}" for f in self.case.facts])
 
-    def span_vectors(self, spans: Sequence[Span]) -> np.ndarray:
-        """Every span embedded (pairs too: a pair's own vector keeps claims made across two
-        sentences; the sum of its sentence vectors misgraded the calibration set)."""
-        return self.embed([s.text for s in spans])
-
-    def read(self, spans: list[Span], vectors: np.ndarray | None = None) -> Reading:
+    def read(self, spans: list[Span]) -> Reading:
         """Point strengths and red-flag strengths of every span (injected spans score 0)."""
-        vectors = self.span_vectors(spans) if vectors is None else vectors
+        vectors = self.embed([s.text for s in spans])
         keep = np.array([0.0 if s.injected else 1.0 for s in spans])[:, None]
         cosine = self._points.best(vectors)
         overlap = np.array([_overlaps(s.text, self._terms) for s in spans])
@@ -257,11 +257,6 @@ class ClaimMatcher:
                     best = max(named, key=lambda j: raw[i, j])
                     cues[i, best] = COVER_THRESHOLD + 0.02
         return cues
-
-    def strengths(self, spans: list[Span]) -> np.ndarray:
-        """How strongly each span covers each point: the same measure for the conductor's
-        live coverage and for grading."""
-        return self.read(spans).points
 
     def match(self, spans: list[Span]) -> dict[str, PointMatch]:
         """The best span for every key point (None when no candidate text at all).

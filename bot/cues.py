@@ -332,6 +332,59 @@ CHOICE = re.compile(
 )
 
 
+# ---- what an interviewer line must not contain (bot.phrasing, bench_interview) ------
+
+#: Prompt scaffolding echoed back: role or section labels anywhere, chat-template tokens, tags.
+SCAFFOLD = re.compile(
+    r"\b(draft|interviewer|candidate|user|assistant|system|notes|rules)\b\W{0,2}:"
+    r"|<\|\w*|</?(candidate|draft|notes)>|^#+\s",
+    re.I,
+)
+#: Template or instruction wording: the prompt's rules, third-person talk about the roles.
+INSTRUCTIONS = re.compile(
+    r"\bthe (answer|question|line|reply|response|output) (must|should)\b|\bmust contain\b"
+    r"|\bthe candidate'?s\b|\bthe candidate (said|says|asks|mentioned|wrote|wants|is|has)\b"
+    r"|\bthe interviewer\b|\binterviewer'?s\b|\bas (an|the) interviewer\b"
+    r"|\b(the|this) draft\b|\bnext line\b|\bbackground notes\b|\bthe notes\b"
+    r"|\brewrit\w*|\bre-?phras\w*|\breword\w*|\bparaphras\w*"
+    r"|\b(in|at most|under|within) \d+ words\b|\d+ words or (fewer|less)\b|\bword limit\b"
+    r"|[{}]|\bone question only\b|\bstay neutral\b|\byour task\b|\bthe line is about\b",
+    re.I,
+)
+#: Assistant chatter around the line instead of the line itself.
+CHATTER = re.compile(
+    r"\bas an ai\b|\blanguage model\b|^\s*(sure|certainly|of course)\b|\bhere'?s (a|the|my) "
+    r"(line|version|question|rephras\w*)\b|\bhope this helps\b|\blet me know if\b",
+    re.I,
+)
+#: Praise or a verdict on the answer (bare "good" is too common: "a good baseline" is fine).
+PRAISE = re.compile(
+    r"\b(great|excellent|awesome|impressive|perfect|fantastic|brilliant|wonderful|amazing"
+    r"|nice(ly)?|well done|spot on|exactly right|sounds good|love (that|this|it|the|your|how)"
+    r"|good (idea|point|question|thinking|call|catch|start|answer|job|work|choice)"
+    r"|that'?s (a )?(good|smart|clever|solid|strong)\b)",
+    re.I,
+)
+#: The candidate's voice: first-person design talk at the start of a sentence, or "my design".
+CANDIDATE_VOICE = re.compile(
+    r"(^|[.!?;:\"(]\s*)(i would(?! like)|i'd(?! like| love to| be curious)|i will|i'll"
+    r"|i'm going to|i am going to|i think|i'm not sure|i guess|first,? i"
+    r"|we (could|would|can|will|should) (use|train|build|start|add|go|do|pick|try)"
+    r"|we'd|we'll|one way (is|would be)|to answer|as (a|the) candidate|here'?s (my|how i))\b"
+    r"|\bmy (design|approach|answer|solution|proposal|plan|pipeline|model|system)\b",
+    re.I,
+)
+
+
+#: Where one sentence ends and the next begins: after ., ! or ?, or at a line break.
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def sentences(text: str) -> list[str]:
+    """The text's sentences, stripped, without empty pieces."""
+    return [s.strip() for s in SENTENCE_BREAK.split(text) if s.strip()]
+
+
 def words_of(text: str) -> set[str]:
     return set(_WORD.findall(text.lower()))
 

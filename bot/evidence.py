@@ -13,11 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.cues import DEPTH_CUES
+from bot.cues import DEPTH_CUES, sentences
 from bot.injection import hidden_parts, looks_like_injection
 from bot.policy import LONG_SENTENCE_WORDS, MIN_SPAN_WORDS, WINDOW_STRIDE, WINDOW_WORDS
-
-_BOUNDARY = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -29,15 +27,13 @@ class Span:
     listy: bool
     injected: bool
     pair: bool = False
-    parts: tuple[str, ...] = ()
 
 
 def _sentences(text: str) -> list[str]:
     """Whole sentences; a run-on of speech with no punctuation is cut into overlapping
     windows of words, so one long span does not blur several claims together."""
     found = []
-    for part in _BOUNDARY.split(text):
-        part = part.strip()
+    for part in sentences(text):
         if len(part.split()) < MIN_SPAN_WORDS:
             continue
         found.extend(_windows(part) if len(part.split()) > LONG_SENTENCE_WORDS else [part])
@@ -76,7 +72,7 @@ def candidate_spans(turns: Sequence[tuple[int, str]]) -> list[Span]:
             if i + 1 < len(sentences):
                 pair = _verbatim_pair(text, sentence, sentences[i + 1])
                 if pair:
-                    spans.append(_span(index, pair, parts=(sentence, sentences[i + 1])))
+                    spans.append(_span(index, pair, pair=True))
     return spans
 
 
@@ -86,14 +82,9 @@ def _verbatim_pair(text: str, first: str, second: str) -> str | None:
     return text[start : end + len(second)] if start >= 0 and end >= 0 else None
 
 
-def _span(turn: int, text: str, parts: tuple[str, ...] = ()) -> Span:
+def _span(turn: int, text: str, pair: bool = False) -> Span:
     return Span(
-        turn=turn,
-        text=text,
-        listy=is_listy(text),
-        injected=looks_like_injection(text),
-        pair=bool(parts),
-        parts=parts,
+        turn=turn, text=text, listy=is_listy(text), injected=looks_like_injection(text), pair=pair
     )
 
 

@@ -13,6 +13,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from bot.cues import SENTENCE_BREAK
 from bot.errors import ModelError
 from bot.evidence import candidate_spans
 from bot.grading import Report, StageGrade, finish_report
@@ -64,8 +65,8 @@ def redacted_turns(transcript: Transcript) -> list[dict[str, str]]:
         if turn.role == "candidate":
             for part in hidden_parts(text):
                 text = text.replace(part, "[removed]")
-            sentences = re.split(r"(?<=[.!?])\s+|\n+", text)
-            text = " ".join("[removed]" if looks_like_injection(s) else s for s in sentences)
+            parts = SENTENCE_BREAK.split(text)
+            text = " ".join("[removed]" if looks_like_injection(s) else s for s in parts)
         turns.append({"role": turn.role, "content": text})
     return turns
 

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from bot.cues import CANDIDATE_VOICE, CHATTER, INSTRUCTIONS, PRAISE, SCAFFOLD, sentences
+
 MAX_WORDS = 60
 MIN_WORDS = 4
 
@@ -30,52 +32,10 @@ SURE_QUESTION_MATCH = 0.75
 #: A line this close to an earlier interviewer line repeats it.
 REPEAT_MATCH = 0.95
 
-# Prompt scaffolding echoed back: role or section labels anywhere, chat-template tokens, tags.
-_SCAFFOLD = re.compile(
-    r"\b(draft|interviewer|candidate|user|assistant|system|notes|rules)\b\W{0,2}:"
-    r"|<\|\w*|</?(candidate|draft|notes)>|^#+\s",
-    re.I,
-)
-# Template or instruction wording: the prompt's rules, third-person talk about the roles.
-_INSTRUCTIONS = re.compile(
-    r"\bthe (answer|question|line|reply|response|output) (must|should)\b|\bmust contain\b"
-    r"|\bthe candidate'?s\b|\bthe candidate (said|says|asks|mentioned|wrote|wants|is|has)\b"
-    r"|\bthe interviewer\b|\binterviewer'?s\b|\bas (an|the) interviewer\b"
-    r"|\b(the|this) draft\b|\bnext line\b|\bbackground notes\b|\bthe notes\b"
-    r"|\brewrit\w*|\bre-?phras\w*|\breword\w*|\bparaphras\w*"
-    r"|\b(in|at most|under|within) \d+ words\b|\d+ words or (fewer|less)\b|\bword limit\b"
-    r"|[{}]|\bone question only\b|\bstay neutral\b|\byour task\b|\bthe line is about\b",
-    re.I,
-)
-# Assistant chatter around the line instead of the line itself.
-_CHATTER = re.compile(
-    r"\bas an ai\b|\blanguage model\b|^\s*(sure|certainly|of course)\b|\bhere'?s (a|the|my) "
-    r"(line|version|question|rephras\w*)\b|\bhope this helps\b|\blet me know if\b",
-    re.I,
-)
-# Praise or a verdict on the answer (bare "good" is too common: "a good baseline" is fine).
-_PRAISE = re.compile(
-    r"\b(great|excellent|awesome|impressive|perfect|fantastic|brilliant|wonderful|amazing"
-    r"|nice(ly)?|well done|spot on|exactly right|sounds good|love (that|this|it|the|your|how)"
-    r"|good (idea|point|question|thinking|call|catch|start|answer|job|work|choice)"
-    r"|that'?s (a )?(good|smart|clever|solid|strong)\b)",
-    re.I,
-)
-# The candidate's voice: first-person design talk at the start of a sentence, or "my design".
-_CANDIDATE_VOICE = re.compile(
-    r"(^|[.!?;:\"(]\s*)(i would(?! like)|i'd(?! like| love to| be curious)|i will|i'll"
-    r"|i'm going to|i am going to|i think|i'm not sure|i guess|first,? i"
-    r"|we (could|would|can|will|should) (use|train|build|start|add|go|do|pick|try)"
-    r"|we'd|we'll|one way (is|would be)|to answer|as (a|the) candidate|here'?s (my|how i))\b"
-    r"|\bmy (design|approach|answer|solution|proposal|plan|pipeline|model|system)\b",
-    re.I,
-)
 # Numbers: digit groups, and magnitude words that state a quantity without digits.
 _NUMBER = re.compile(
     r"\d+(?:[.,]\d+)*|\b(hundred|thousand|million|billion|trillion|percent|dozen)s?\b", re.I
 )
-# A sentence boundary: after ., ! or ? and before the next word.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Words that carry no topic in a question.
 _FUNCTION_WORDS = frozenset(
     re.findall(
@@ -88,11 +48,11 @@ _FUNCTION_WORDS = frozenset(
 
 # (reason, cue table) pairs checked on every line, cheapest first.
 _CUES = (
-    ("prompt scaffold", _SCAFFOLD),
-    ("instruction text", _INSTRUCTIONS),
-    ("assistant chatter", _CHATTER),
-    ("praise", _PRAISE),
-    ("candidate's voice", _CANDIDATE_VOICE),
+    ("prompt scaffold", SCAFFOLD),
+    ("instruction text", INSTRUCTIONS),
+    ("assistant chatter", CHATTER),
+    ("praise", PRAISE),
+    ("candidate's voice", CANDIDATE_VOICE),
 )
 
 _META_PREFIX = re.compile(
@@ -174,7 +134,7 @@ def _leaks(text: str, draft: str, rubric: Sequence[str]) -> bool:
 
 
 def _questions(text: str) -> list[str]:
-    questions = [s for s in _SENTENCE_END.split(text) if s.endswith("?")]
+    questions = [s for s in sentences(text) if s.endswith("?")]
     return questions or [text]
 
 

@@ -3,14 +3,11 @@ kept to time. Cues come from the shared cue module."""
 
 from __future__ import annotations
 
-import re
-
-from bot.cues import DRIVING_CUES, is_assumption, is_question
+from bot.cues import DRIVING_CUES, is_assumption, is_question, sentences
 from bot.grading.models import DimensionGrade
 from bot.injection import looks_like_injection
 from bot.transcript import Transcript
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 #: How many early candidate turns count as "before designing".
 EARLY_TURNS = 3
 
@@ -44,4 +41,4 @@ def grade_driving(transcript: Transcript, clarify_score: int) -> DimensionGrade:
 
 
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text) if s.strip() and not looks_like_injection(s)]
+    return [s for s in sentences(text) if not looks_like_injection(s)]

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from bot.claims import ClaimMatcher
+from bot.cues import sentences
 from bot.evidence import Span, cues_in
 from bot.grading.driving import grade_driving
 from bot.grading.evidence import StageEvidence, stage_evidence
@@ -155,7 +156,7 @@ def _links_to_notes(point: RubricPoint) -> list[str]:
 
 def _clean(text: str) -> str:
     """The text without sentences that try to instruct the grader."""
-    kept = [s for s in re.split(r"(?<=[.!?])\s+|\n+", text) if not looks_like_injection(s)]
+    kept = [s for s in sentences(text) if not looks_like_injection(s)]
     return " ".join(kept)
 
 

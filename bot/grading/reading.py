@@ -9,17 +9,14 @@ interview there) and from the candidate's own signposts ("moving on to evaluatio
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from bot.claims import ClaimMatcher, Reading
-from bot.cues import DECLINE, RETURN, is_assumption, is_question, stages_named
+from bot.cues import DECLINE, RETURN, is_assumption, is_question, sentences, stages_named
 from bot.evidence import Span, candidate_spans
 from bot.policy import DECLINE_MAX_WORDS, FACT_ECHO
 from bot.stages import STAGES, Stage
 from bot.transcript import Transcript
-
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 @dataclass(frozen=True)
@@ -79,7 +76,7 @@ def _recorded(value: str | None) -> Stage | None:
 
 
 def _after_interviewer(text: str, current: Stage) -> Stage:
-    questions = [s for s in _SENTENCE.split(text) if s.strip() and is_question(s)]
+    questions = [s for s in sentences(text) if is_question(s)]
     named = [s for q in questions for s in stages_named(q) if s != Stage.CLARIFY_REQUIREMENTS]
     later = [s for s in named if s.index > current.index]
     if later:
@@ -92,7 +89,7 @@ def _after_interviewer(text: str, current: Stage) -> Stage:
 
 def _after_signpost(text: str, current: Stage) -> Stage:
     """A candidate who opens a turn by naming a later stage has moved there."""
-    opening = " ".join(_SENTENCE.split(text.strip())[:1])[:160]
+    opening = " ".join(sentences(text)[:1])[:160]
     later = [s for s in stages_named(opening) if s.index > current.index]
     return min(later, key=lambda s: s.index) if later else current
 
@@ -116,9 +113,7 @@ def _asked(transcript: Transcript, turn_stage: dict[int, Stage], matcher: ClaimM
     asked = {
         i
         for i in clarify
-        if any(
-            is_question(s) or is_assumption(s) for s in _SENTENCE.split(transcript.turns[i].content)
-        )
+        if any(is_question(s) or is_assumption(s) for s in sentences(transcript.turns[i].content))
     }
     replies = [
         (i, transcript.turns[i + 1].content)

@@ -399,9 +399,7 @@ class Conductor:
         return self._probe_stage(state, target, lead if state.skipped else "")
 
     def advance(self, m: Moment, lead: str = "") -> Decision:
-        return self.advance_from(m.state, lead)
-
-    def advance_from(self, state: InterviewState, lead: str = "") -> Decision:
+        state = m.state
         current = state.stage
         assert current is not None
         target = self._next_stage(state, current)

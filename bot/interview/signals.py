@@ -30,6 +30,7 @@ from bot.cues import (
     QUESTION_FORM,
     RUBRIC_REQUEST,
     choice_named,
+    sentences,
     stages_named,
 )
 from bot.evidence import Span, candidate_spans
@@ -106,7 +107,6 @@ class TurnSignals(BaseModel):
         return [p.fact for p in self.questions if p.fact is not None]
 
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _MARKUP = re.compile(r"<[^>]*>|&[a-z]+;|[`*_#>\[\]{}|\\]")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -210,10 +210,10 @@ def questions_in(text: str) -> list[str]:
     """The questions of a turn, each split into the things it asks. A sentence is a question
     by its mark, or (in a short turn with no mark at all, as in speech) by its form; a
     check-in ("does that make sense?") is not a question for the interviewer."""
-    sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()]
-    marked = [s for s in sentences if s.endswith("?")]
+    said = sentences(text)
+    marked = [s for s in said if s.endswith("?")]
     if not marked and "?" not in text and len(text.split()) <= 25:
-        marked = [s for s in sentences if QUESTION_FORM.search(s)]
+        marked = [s for s in said if QUESTION_FORM.search(s)]
     asked = [s for s in marked if not CHECK_IN.search(s)]
     return [part for question in asked for part in question_parts(question)]
 
