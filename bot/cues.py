@@ -169,7 +169,7 @@ STAGE_CUES: dict[Stage, re.Pattern] = {
     ),
     Stage.MODEL_DEVELOPMENT: re.compile(
         r"\b(which model|what model|model (choice|development|architecture)|architecture|"
-        r"baseline|loss( function)?|how would you train|train(ing)? (it|the model))\b",
+        r"to the model|baseline|loss( function)?|how would you train|train(ing)? (it|the model))\b",
         re.I,
     ),
     Stage.EVALUATION: re.compile(

@@ -254,3 +254,10 @@ def test_questions_are_split_into_parts_and_spoken_questions_count() -> None:
         "so what's the latency budget like"
     ]
     assert questions_in("Here is my design. Does that make sense?") == []
+
+
+def test_a_signposted_jump_to_the_model_is_recognised() -> None:
+    from bot.interview.signals import signposted_jump
+
+    text = "Let me jump to the model: two towers, then a ranker."
+    assert signposted_jump(Stage.DATA_PREPARATION, text) == Stage.MODEL_DEVELOPMENT
