@@ -317,29 +317,25 @@ class Conductor:
     def answer_questions(self, m: Moment) -> Decision:
         """Every part of every question answered: a new fact read out, a fact given before
         referred to, a design decision handed back, a missing figure said to be missing."""
-        lines: list[str] = []
-        new: list[int] = []
-        for part in m.turn.questions:
-            if part.fact is None:
-                continue
-            if part.fact in m.state.facts_revealed and part.fact not in new:
-                lines.append(self._earlier(part.fact))
-            elif part.fact not in new:
-                new.append(part.fact)
-                lines.append(_sentence_case(self.case.facts[part.fact].text))
-        m.state.facts_revealed.extend(i for i in new if i not in m.state.facts_revealed)
-        unanswered = [p for p in m.turn.questions if p.fact is None]
-        if unanswered and m.turn.design_question and not lines:
+        asked = list(dict.fromkeys(p.fact for p in m.turn.questions if p.fact is not None))
+        revealed = m.state.facts_revealed
+        lines = [
+            self._earlier(i) if i in revealed else _sentence_case(self.case.facts[i].text)
+            for i in asked
+        ]
+        revealed.extend(i for i in asked if i not in revealed)
+        unanswered = any(p.fact is None for p in m.turn.questions)
+        if unanswered and m.turn.design_question and not asked:
             text = "That's your call: what would you choose, and why?"
             return Decision(action="your_call", text=text, stage=m.stage, kind="question")
         if unanswered:
             lines.append(
                 "I don't have a figure for the rest; state an assumption and carry on."
-                if lines
+                if asked
                 else "I don't have a specific figure for that. State a reasonable assumption "
                 "and carry on with it."
             )
-        action = "fact" if new or len(lines) > 1 else "no_fact"
+        action = "fact" if asked else "no_fact"
         return Decision(action=action, text=" ".join(lines), stage=m.stage, kind="fact")
 
     def _earlier(self, index: int) -> str:
