@@ -362,7 +362,7 @@ PRAISE = re.compile(
     r"\b(great|excellent|awesome|impressive|perfect|fantastic|brilliant|wonderful|amazing"
     r"|nice(ly)?|well done|spot on|exactly right|sounds good|love (that|this|it|the|your|how)"
     r"|good (idea|point|question|thinking|call|catch|start|answer|job|work|choice)"
-    r"|that'?s (a )?(good|smart|clever|solid|strong)\b)",
+    r"|that'?s (a )?(good|smart|clever|solid|strong))\b",
     re.I,
 )
 #: The candidate's voice: first-person design talk at the start of a sentence, or "my design".

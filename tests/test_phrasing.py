@@ -95,6 +95,11 @@ def test_praise_is_rejected(line: str) -> None:
     assert "praise" in _problems(line)
 
 
+def test_words_that_only_start_like_praise_are_not_praise() -> None:
+    line = "Would perfectly even weights for watch time, likes and dislikes be a greater risk?"
+    assert "praise" not in _problems(line)
+
+
 @pytest.mark.parametrize(
     "line",
     [
