@@ -9,7 +9,6 @@ from bot.config import load_settings
 from bot.engine import Engine
 
 engine = Engine(load_settings())
-engine._chat = None
 interview = engine.new_interview(sys.argv[1], clock="spoken")
 interview.chat = None
 print(interview.session_id, flush=True)

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from bot.engine import Engine
 from bot.grading import VERDICT_BARS, verdict_for
 from bot.stages import STAGES
 from bot.transcript import Transcript
@@ -126,7 +127,7 @@ class _Scripted:
 def test_judge_invalid_then_valid_reasks_exactly_once(engine) -> None:
     transcript = Transcript.model_validate(calibration("visual-search__solid"))
     scripted = _Scripted(["this is not json", _judge_reply(transcript, 4)])
-    engine._chat = scripted.chat()
+    engine = Engine(engine.settings, chat=scripted.chat())
     code = engine.grade(transcript.model_copy(), "senior")
     assert scripted.calls == 2
     assert code.graded_by == "code + model judge"
@@ -134,11 +135,10 @@ def test_judge_invalid_then_valid_reasks_exactly_once(engine) -> None:
 
 def test_judge_always_invalid_leaves_the_code_score(engine) -> None:
     transcript = Transcript.model_validate(calibration("visual-search__solid"))
-    from bot.engine import Engine
 
     code_only = Engine(engine.settings, chat=repeating_chat("Okay.")).grade(transcript)
     scripted = _Scripted(['{"stages": {}}'])
-    engine._chat = scripted.chat()
+    engine = Engine(engine.settings, chat=scripted.chat())
     judged = engine.grade(transcript)
     assert scripted.calls == 3, "one ask plus two re-asks, then give up"
     assert judged.overall_score == code_only.overall_score
@@ -151,9 +151,8 @@ def test_judge_cannot_invent_evidence_or_move_more_than_one_point(engine) -> Non
         {"stages": {s.value: {"score": 4, "evidence": ["I am brilliant"]} for s in STAGES}}
     )
     scripted = _Scripted([invented, _judge_reply(transcript, 4)])
-    engine._chat = scripted.chat()
+    engine = Engine(engine.settings, chat=scripted.chat())
     judged = engine.grade(transcript)
-    from bot.engine import Engine
 
     code = Engine(engine.settings, chat=repeating_chat("Okay.")).grade(transcript)
     assert scripted.calls == 2

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.embeddings import local_embeddings
+from bot.engine import Engine
 from bot.phrasing import clean, problems
 from tests.conftest import repeating_chat
 
@@ -212,7 +213,7 @@ def _framing_turn(engine):
     ],
 )
 def test_interview_replaces_bad_model_output_with_the_draft(engine, bad_model_output) -> None:
-    engine._chat = repeating_chat(bad_model_output)
+    engine = Engine(engine.settings, chat=repeating_chat(bad_model_output))
     interview, reply = _framing_turn(engine)
     assert clean(bad_model_output) not in reply
     assert interview.phrasing_rejections >= 1
@@ -222,6 +223,6 @@ def test_interview_replaces_bad_model_output_with_the_draft(engine, bad_model_ou
 def test_a_valid_model_line_is_used(engine) -> None:
     _, draft = _framing_turn(engine)  # the fixture's model says "Okay.": the draft is kept
     line = clean(f"So, {draft[:1].lower()}{draft[1:]}")
-    engine._chat = repeating_chat(line)
+    engine = Engine(engine.settings, chat=repeating_chat(line))
     _, reply = _framing_turn(engine)
     assert reply == line

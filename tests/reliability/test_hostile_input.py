@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.engine import Engine
 from bot.errors import InputError
 from bot.grading import Report
 from bot.injection import looks_like_injection
@@ -46,7 +47,10 @@ def test_bad_answer_is_refused_before_any_model_call(engine, answer: str) -> Non
             calls.append(1)
             yield from super()._stream(*args, **kwargs)
 
-    engine._chat = Chat(model=Counting(responses=["Okay."]), where="fake", provider="fake")
+    engine = Engine(
+        engine.settings,
+        chat=Chat(model=Counting(responses=["Okay."]), where="fake", provider="fake"),
+    )
     interview = engine.new_interview("news-feed", clock="spoken")
     "".join(interview.open())
     calls.clear()
@@ -60,7 +64,6 @@ def test_bad_answer_is_refused_before_any_model_call(engine, answer: str) -> Non
 def test_markup_payloads_render_inert_in_the_app(monkeypatch, full_index_settings) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from bot.engine import Engine
     from bot.paths import ui_app_path
     from bot.store import Turn
 
