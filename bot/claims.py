@@ -24,7 +24,15 @@ from functools import cached_property
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from bot.cues import MISTAKE_CUES, MistakeCue, is_negated, is_question, key_terms, words_of
+from bot.cues import (
+    MISTAKE_CUES,
+    FlagCues,
+    MistakeCue,
+    is_negated,
+    is_question,
+    key_terms,
+    words_of,
+)
 from bot.evidence import Span
 from bot.knowledge.cases import Case, RubricPoint
 from bot.knowledge.sections import RedFlag
@@ -136,6 +144,9 @@ class ClaimMatcher:
         self._has_fix = np.array([f.fix is not None for f in self.flags], dtype=bool)
         self._flag_terms = [set().union(*(key_terms(w) for w in f.wordings)) for f in self.flags]
         self._cue_flags = {cue.name: self._flags_for(cue) for cue in MISTAKE_CUES}
+        self._term_cues = [
+            (j, FlagCues.of(f.cues, f.unless)) for j, f in enumerate(self.flags) if f.cues
+        ]
         self._terms = _distinctive_terms(self.points)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -189,8 +200,8 @@ class ClaimMatcher:
         return attached[:1]
 
     def _flag_strengths(self, spans: list[Span], vectors: np.ndarray) -> np.ndarray:
-        """The strongest of the two readings: a mistake cue stating the flag by its form,
-        or a near-paraphrase of one of the flag's wordings."""
+        """The strongest of the readings: a shared mistake cue or the flag's own `cue:` terms
+        stating the flag by its form, or a near-paraphrase of one of the flag's wordings."""
         strengths = self._paraphrased_flags(spans, vectors)
         for i, span in enumerate(spans):
             if span.pair or is_question(span.text):
@@ -199,6 +210,9 @@ class ClaimMatcher:
                 if cue.states(span.text):
                     for j in self._cue_flags[cue.name]:
                         strengths[i, j] = 1.0
+            for j, cues in self._term_cues:
+                if cues.state(span.text) is not None:
+                    strengths[i, j] = 1.0
             for j in self._wrong_estimates(span.text, vectors[i]):
                 strengths[i, j] = 1.0
         return strengths

@@ -412,6 +412,95 @@ def stages_named(text: str) -> list[Stage]:
     return [stage for stage, pattern in STAGE_CUES.items() if pattern.search(text)]
 
 
+#: A sentence that turns down what it names ("location history is off limits, so I won't
+#: use it"): it is not making the mistake a knowledge note's `cue:` line describes.
+REJECTION = re.compile(
+    r"\b(not|never|no|don'?t|doesn'?t|won'?t|wouldn'?t|shouldn'?t|can'?t|cannot|mustn'?t|"
+    r"isn'?t|aren'?t|avoid\w*|instead of|rather than|banned|forbidden|not allowed|"
+    r"off[- ]limits|prohibited|exclud\w*|misleading|wrong|mistake|bad idea)\b",
+    re.I,
+)
+
+
+class CueSyntaxError(ValueError):
+    """A `cue:` or `unless:` line that cannot be read."""
+
+
+@dataclass(frozen=True)
+class TermCue:
+    """A red flag's telltale terms, written in a knowledge note as a `cue:` line.
+
+    Syntax: groups separated by `+`, each a list of phrases separated by `|`; a sentence
+    matches when it holds at least one phrase of every group. Phrases match whole words,
+    case-insensitively; a word ending in `*` matches any ending ("rebuild*" matches
+    "rebuilds", "rebuilding"). Example: `nightly | once a day + rebuild* | recompute*`.
+
+    A sentence that rejects what it names (`REJECTION`) does not match, unless the cue's own
+    phrases are negative (the mistake is a refusal, as in "no need for an A/B test").
+    """
+
+    text: str
+    groups: tuple[re.Pattern, ...]
+    negative: bool
+
+    @classmethod
+    def parse(cls, text: str) -> TermCue:
+        groups = [[p.strip() for p in g.split("|")] for g in text.split("+")]
+        if any(not p for g in groups for p in g):
+            raise CueSyntaxError(f"empty phrase in cue {text!r}: check its '|' and '+' marks")
+        phrases = [p for g in groups for p in g]
+        return cls(
+            text=text,
+            groups=tuple(_phrases(g) for g in groups),
+            negative=any(NEGATION.search(p) for p in phrases),
+        )
+
+    def states(self, sentence: str) -> bool:
+        if not self.negative and REJECTION.search(sentence):
+            return False
+        return all(g.search(sentence) for g in self.groups)
+
+
+@dataclass(frozen=True)
+class FlagCues:
+    """A red flag's own `cue:` lines and its `unless:` veto (phrases as in a cue group)."""
+
+    cues: tuple[TermCue, ...]
+    unless: re.Pattern | None
+
+    @classmethod
+    def of(cls, cue_lines: list[str], unless_lines: list[str]) -> FlagCues:
+        unless = term_pattern(" | ".join(unless_lines)) if unless_lines else None
+        return cls(tuple(TermCue.parse(c) for c in cue_lines), unless)
+
+    def state(self, sentence: str) -> TermCue | None:
+        """The cue that reads the sentence as the flag's mistake, if any."""
+        if self.unless is not None and self.unless.search(sentence):
+            return None
+        return next((cue for cue in self.cues if cue.states(sentence)), None)
+
+
+def term_pattern(text: str) -> re.Pattern:
+    """Phrases separated by `|`, as in a `cue:` group (the syntax of `unless:` lines)."""
+    phrases = [p.strip() for p in text.split("|")]
+    if not all(phrases):
+        raise CueSyntaxError(f"empty phrase in {text!r}: check its '|' marks")
+    return _phrases(phrases)
+
+
+def _phrases(phrases: list[str]) -> re.Pattern:
+    return re.compile("|".join(_phrase(p) for p in phrases), re.I)
+
+
+def _phrase(phrase: str) -> str:
+    words = phrase.split()
+    parts = [re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in words]
+    body = r"\s+".join(parts)
+    start = r"\b" if re.match(r"\w", phrase) else ""
+    end = r"\b" if re.search(r"\w$", phrase) else ""
+    return start + body + end
+
+
 @dataclass(frozen=True)
 class MistakeCue:
     """A common mistake recognised by its form: every `claim` pattern matches the sentence

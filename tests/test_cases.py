@@ -97,6 +97,18 @@ def test_malformed_case_names_file_and_problem(edit, problem: str) -> None:
     assert problem in str(caught.value)
 
 
+def test_a_cue_that_cannot_be_read_names_file_flag_and_problem() -> None:
+    text = (
+        (DATA / "v2_case.md").read_text().replace("  - unless: meter*", "  - cue: sensor | + block")
+    )
+    with pytest.raises(NoteFormatError) as caught:
+        parse_case(text, "parking", "cases/parking.md")
+    assert str(caught.value) == (
+        "cases/parking.md: red flag 'Assumes every block has a live sensor.': "
+        "empty phrase in cue 'sensor | + block': check its '|' and '+' marks"
+    )
+
+
 def test_one_broken_case_does_not_hide_the_others(tmp_path: Path) -> None:
     root = tmp_path / "knowledge"
     (root / "cases").mkdir(parents=True)

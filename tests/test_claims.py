@@ -72,3 +72,27 @@ def test_figures_with_units_are_read_and_a_bare_figure_takes_the_unit_before_it(
         (88.0, "machines"),
         (1.5e12, "storage"),
     ]
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Occupancy comes straight off the sensors on all blocks, so labels are free.",
+        "so we just like poll the sensors every block has and that's our ground truth",
+    ],
+)
+def test_a_red_flags_own_cue_reads_the_mistake_in_other_words(matcher, said: str) -> None:
+    found = matcher.read(candidate_spans([(0, said)])).flag_matches(matcher.flags)
+    assert [m.flag.id for m in found] == ["parking/clarify_requirements/rf1"]
+
+
+@pytest.mark.parametrize(
+    "sound",
+    [
+        "Not every block has a sensor, so sensor blocks are the labels for the rest.",
+        "Do all blocks have sensors?",
+        "Sensors on all blocks are too costly, so meter transactions fill the gaps.",
+    ],
+)
+def test_a_flag_cue_spares_rejections_questions_and_its_unless_words(matcher, sound) -> None:
+    assert matcher.read(candidate_spans([(0, sound)])).flag_matches(matcher.flags) == []

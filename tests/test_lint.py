@@ -50,6 +50,16 @@ def test_red_flag_without_challenge_is_reported(author_root: Path) -> None:
     assert not any(p.startswith("Clarifying requirements: red flag") for p in problems)
 
 
+def test_a_cue_that_fires_on_a_sound_answer_is_reported(author_root: Path) -> None:
+    case = author_root / "cases/parking.md"
+    case.write_text(case.read_text().replace("  - unless: meter*\n", "  - cue: block\n"))
+    problems = _lint(author_root)
+    assert (
+        "Clarifying requirements: red flag 1's cue 'block' fires on a sound answer: "
+        "'Asks whether predictions are per block or per individual space.'"
+    ) in problems
+
+
 def test_clarify_point_without_a_fact_is_reported(author_root: Path) -> None:
     assert not any("no interviewer fact" in p for p in _lint(author_root))
     case = author_root / "cases/parking.md"

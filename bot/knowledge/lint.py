@@ -15,6 +15,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel, ConfigDict
 
+from bot.cues import FlagCues
 from bot.knowledge.cases import Case, read_case
 from bot.knowledge.notes import NoteFormatError
 from bot.policy import LINT_FACT_MATCH
@@ -52,6 +53,7 @@ def lint_paths(paths: list[Path], root: Path, embeddings: Embeddings) -> list[Li
 def lint_case(case: Case, path: Path, root: Path, embeddings: Embeddings) -> list[LintProblem]:
     messages = [
         *_stage_problems(case),
+        *_cues_on_sound_answers(case),
         *_unanswered_clarify_points(case, embeddings),
         *_broken_links(path, root),
     ]
@@ -77,6 +79,24 @@ def _stage_problems(case: Case) -> list[str]:
                 found.append(f"{where}: red flag {number} has no 'challenge:' question")
             elif not flag.challenge.rstrip().endswith("?"):
                 found.append(f"{where}: red flag {number}'s challenge is not a question")
+    return found
+
+
+def _cues_on_sound_answers(case: Case) -> list[str]:
+    """A red flag's `cue:` that fires on a key point or a fix of the same case would accuse
+    a candidate of a mistake for saying the right thing."""
+    sound = [w for s in STAGES for p in case.rubric(s) for w in p.wordings]
+    sound += [f.fix for s in STAGES for f in case.red_flags(s) if f.fix]
+    found = []
+    for stage in STAGES:
+        for number, flag in enumerate(case.red_flags(stage), 1):
+            cues = FlagCues.of(flag.cues, flag.unless)
+            for text in sound:
+                if (hit := cues.state(text)) is not None:
+                    found.append(
+                        f"{stage.heading}: red flag {number}'s cue {hit.text!r} fires on a sound "
+                        f"answer: {_short(text, 12)!r}"
+                    )
     return found
 
 

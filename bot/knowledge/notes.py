@@ -9,9 +9,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.errors import InputError
 from bot.knowledge.sections import (
     RED_FLAGS_GROUP,
+    NoteFormatError,
     RedFlag,
     plain_text,
     red_flag,
@@ -20,10 +20,6 @@ from bot.knowledge.sections import (
 from bot.stages import DEFAULT_BUDGET_MINUTES, Stage
 
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
-
-
-class NoteFormatError(InputError):
-    """A note that cannot be read; the message names the file and the problem."""
 
 
 def split_front_matter(text: str, source: str = "note") -> tuple[dict, str]:

@@ -1,7 +1,7 @@
 """Sections and bullets of a note, tagged with their bold group label, and red flags.
 
 Shared by case files and framework notes: both may hold a `**Red flags**` group whose
-bullets carry nested `challenge:`, `also:` and `fix:` lines.
+bullets carry nested `challenge:`, `also:`, `fix:`, `cue:` and `unless:` lines.
 """
 
 from __future__ import annotations
@@ -12,12 +12,18 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.cues import CueSyntaxError, FlagCues
+from bot.errors import InputError
 from bot.stages import Stage
 
-_CHILD = re.compile(r"^(?P<kind>also|challenge|fix|expect):\s*", re.IGNORECASE)
+_CHILD = re.compile(r"^(?P<kind>also|challenge|fix|expect|cue|unless):\s*", re.IGNORECASE)
 RED_FLAGS_GROUP = "red flags"
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 _MD = MarkdownIt("commonmark")
+
+
+class NoteFormatError(InputError):
+    """A note that cannot be read; the message names the file and the problem."""
 
 
 def strip_links(text: str) -> tuple[str, list[str]]:
@@ -50,6 +56,8 @@ class RedFlag(BaseModel):
     also: list[str] = Field(default_factory=list)
     challenge: str | None = None
     fix: str | None = None
+    cues: list[str] = Field(default_factory=list)
+    unless: list[str] = Field(default_factory=list)
     source: str = ""
 
     @property
@@ -64,7 +72,7 @@ class Bullet:
     children: list[str] = field(default_factory=list)
 
     def nested(self, kind: str) -> list[str]:
-        """Nested bullets of one kind (`also`, `challenge`, `fix`, `expect`), prefix removed."""
+        """Nested bullets of one kind (`also`, `challenge`, `fix`, `cue`...), prefix removed."""
         found = []
         for child in self.children:
             match = _CHILD.match(plain_text(child))
@@ -121,6 +129,12 @@ def _place(found: Sections, section: str | None, depth: int, text: str) -> None:
 
 def red_flag(bullet: Bullet, flag_id: str, stage: Stage | None, source: str) -> RedFlag:
     challenges, fixes = bullet.nested("challenge"), bullet.nested("fix")
+    cues, unless = bullet.nested("cue"), bullet.nested("unless")
+    try:
+        FlagCues.of(cues, unless)
+    except CueSyntaxError as error:
+        where = f"{source}: red flag {plain_text(bullet.text)[:40]!r}"
+        raise NoteFormatError(f"{where}: {error}") from None
     return RedFlag(
         id=flag_id,
         stage=stage,
@@ -128,5 +142,7 @@ def red_flag(bullet: Bullet, flag_id: str, stage: Stage | None, source: str) -> 
         also=bullet.nested("also"),
         challenge=challenges[0] if challenges else None,
         fix=fixes[0] if fixes else None,
+        cues=cues,
+        unless=unless,
         source=source,
     )
