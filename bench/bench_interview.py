@@ -1,6 +1,6 @@
 """The interviewer against scripted candidates, turn by turn, with the embedded model.
 
-The candidates in bench/data/scripted_candidates.json were written by someone who read each
+The candidates in bench/data/scripted_candidates*.json were written by people who read each
 case's problem and facts but not its key points or red flags: planted mistakes, named
 techniques, two-part clarifying questions, a typed hint request, a checklist request and a
 "that covers it". Prints, over every scripted message of each kind:
@@ -12,7 +12,8 @@ techniques, two-part clarifying questions, a typed hint request, a checklist req
 - hint, checklist and "done" turns answered by a hint, a refusal, and a wrap-up;
 - repeats, scaffold leaks and praise over every interviewer line;
 - first-token and full-turn latency p50/p95, with phrasing off (the default for the embedded
-  model) and on, and how many of the embedded model's phrased lines passed validation.
+  model) and on, and how many of the embedded model's phrased lines passed validation
+  (`--no-phrasing` skips the phrasing-on run).
 """
 
 from __future__ import annotations
@@ -36,10 +37,15 @@ from bot.cues import INSTRUCTIONS, PRAISE, SCAFFOLD  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
-#: Held out: written after the mistake cues were tuned, by a writer who saw neither the
-#: rubric nor the first set; the first set's misses were read while tuning (labelled so).
+#: Held out: written after the red flags' `cue:` lines, by writers who saw neither the rubric
+#: nor the other sets; the cues were written by authors who saw no transcript. The earlier
+#: held-out set's mistake notes were read by the maintainer before the cues were commissioned
+#: (labelled "seen"); the first set's misses were read while tuning the shared cues.
 SETS = {
-    "HELD OUT": json.loads((DATA / "scripted_candidates_heldout.json").read_text()),
+    "HELD OUT": json.loads((DATA / "scripted_candidates_v3.json").read_text()),
+    "seen (held out before cues)": json.loads(
+        (DATA / "scripted_candidates_heldout.json").read_text()
+    ),
     "tuned on": json.loads((DATA / "scripted_candidates.json").read_text()),
 }
 CHALLENGES = {"challenge", "check_number"}
@@ -184,6 +190,8 @@ def main() -> None:
             firsts += set_firsts
             totals += set_totals
         latency("phrasing off (embedded default)", firsts, totals)
+        if "--no-phrasing" in sys.argv:
+            return
         os.environ["MLSD_PHRASING"] = "on"
         phrasing = Engine(load_settings())
         _, firsts, totals, attempts, rejected = run(phrasing, SETS["tuned on"])

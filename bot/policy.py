@@ -156,3 +156,7 @@ TECHNIQUE_PROBES_PER_STAGE = 1
 
 #: Words quoted back when the interviewer names the candidate's claim.
 QUOTE_WORDS = 14
+
+#: The longest gap between two turns that counts as interview time: beyond ten minutes the
+#: candidate has left the tab (a break, a resume the next day), not been thinking.
+MAX_TURN_SECONDS = 600.0

@@ -48,3 +48,16 @@ def fake_chat(*replies: str) -> Chat:
 def repeating_chat(text: str) -> Chat:
     """A Chat whose model always streams the same reply (e.g. a bad phrasing)."""
     return Chat(model=FakeListChatModel(responses=[text]), where="the fake model", provider="fake")
+
+
+class FakeClock:
+    """A wall clock that moves only when told: `monkeypatch.setattr(bot.clock, "now", c)`."""
+
+    def __init__(self, start: float = 1_800_000_000.0) -> None:
+        self.time = start
+
+    def __call__(self) -> float:
+        return self.time
+
+    def advance(self, seconds: float) -> None:
+        self.time += seconds

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+import bot.clock
 from bot.errors import InputError
+from bot.stages import Stage
 from bot.store import Turn
+from bot.testing import FakeClock
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,6 +47,24 @@ def test_resume_answers_a_turn_saved_before_a_crash(engine) -> None:
     assert reply
     assert again.turns()[-1].role == "interviewer"
     assert again.pending_answer() is None
+
+
+def test_the_clock_is_kept_with_the_session_across_reloads(engine, monkeypatch) -> None:
+    wall = FakeClock()
+    monkeypatch.setattr(bot.clock, "now", wall)
+    session = engine.new_interview("news-feed")
+    "".join(session.open())
+    wall.advance(90)
+    "".join(engine.load_interview(session.session_id).respond("How many users are there?"))
+    wall.advance(150)
+    reloaded = engine.load_interview(session.session_id)
+    assert reloaded.seconds_since_last_turn() == 150
+    "".join(reloaded.respond("And what is the latency budget?"))
+    wall.advance(3600)
+    "".join(engine.load_interview(session.session_id).respond("I'd like to clarify the goal."))
+    state = engine.load_interview(session.session_id).state
+    assert state.elapsed_s == 90 + 150 + 600, "a gap over ten minutes counts as a break"
+    assert state.stages[Stage.CLARIFY_REQUIREMENTS].seconds == state.elapsed_s
 
 
 def test_kill_9_mid_interview_loses_no_committed_turn(full_index_settings, engine) -> None:

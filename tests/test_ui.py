@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import bot.clock
 from bot.llm import Chat
 from bot.paths import ui_app_path
-from bot.testing import repeating_chat
+from bot.testing import FakeClock, repeating_chat
 
 TIMEOUT = 120
 
@@ -79,6 +80,20 @@ def test_reload_restores_the_conversation(app, monkeypatch, full_index_settings)
     fresh.run()
     assert not fresh.exception, fresh.exception
     assert _chat_texts(fresh) == before
+
+
+def test_the_countdown_follows_the_wall_clock_through_reruns(app, monkeypatch) -> None:
+    wall = FakeClock()
+    monkeypatch.setattr(bot.clock, "now", wall)
+    at = _start(app)
+    assert "about 45 of 45 min left" in at.get("progress")[0].proto.text
+    wall.advance(5 * 60)
+    at.run()
+    assert "about 40 of 45 min left" in at.get("progress")[0].proto.text
+    at.chat_input[0].set_value("How many daily active users are there?").run()
+    wall.advance(4 * 60)
+    at.run()
+    assert "about 36 of 45 min left" in at.get("progress")[0].proto.text
 
 
 def test_too_long_answer_is_refused_and_kept(app) -> None:

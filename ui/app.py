@@ -9,7 +9,6 @@ never as HTML. An API key typed here stays in this browser session's memory only
 from __future__ import annotations
 
 import random
-import time
 from datetime import datetime
 
 import altair as alt
@@ -149,9 +148,7 @@ def stage_tracker(interview) -> None:
             col.markdown(f"✓ {stage.heading}")
         else:
             col.markdown(f"{stage.heading}")
-    turns = interview.turns()
-    thinking = min(time.time() - turns[-1].created_at, 600) if turns else 0
-    used = (state.elapsed_s + (0 if interview.finished else thinking)) / 60
+    used = (state.elapsed_s + interview.seconds_since_last_turn()) / 60
     st.progress(
         min(1.0, used / state.minutes),
         text=f"about {max(0, state.minutes - used):.0f} of {state.minutes:.0f} min left",

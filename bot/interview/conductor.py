@@ -97,6 +97,9 @@ class InterviewState(BaseModel):
     skipped: list[Stage] = Field(default_factory=list)
     help_used: list[dict] = Field(default_factory=list)
     elapsed_s: float = 0.0
+    #: When the last turn ended (bot.clock, epoch seconds); kept with the session so the
+    #: clock survives reruns, reloads and resumes.
+    last_turn_at: float | None = None
     turns: int = 0
     wrapped: bool = False
 

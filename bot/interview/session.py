@@ -9,10 +9,10 @@ candidate turn that was saved but never answered.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from bot import clock
 from bot.ask import ask as ask_notes
 from bot.claims import ClaimMatcher
 from bot.errors import InputError, ModelError
@@ -21,6 +21,7 @@ from bot.knowledge.cases import Case
 from bot.knowledge.notes import concept_notes, framework_notes
 from bot.llm import Chat, to_messages
 from bot.phrasing import MAX_WORDS, clean, problems
+from bot.policy import MAX_TURN_SECONDS
 from bot.prompts import render
 from bot.retrieval import Retriever
 from bot.stages import DEFAULT_BUDGET_MINUTES, STAGES, Phase
@@ -50,7 +51,6 @@ class Interview:
     knowledge_root: object
     clock: str = "wall"
     max_answer_chars: int = 8000
-    last_turn_at: float = field(default_factory=time.monotonic)
     phrase_lines: bool = False
     phrasing_rejections: int = 0
     phrasing_attempts: int = 0
@@ -61,6 +61,7 @@ class Interview:
     def open(self) -> Iterator[str]:
         """The opening line (only for a new session)."""
         decision = opening(self.case, self.state)
+        self.state.last_turn_at = clock.now()
         yield from self._deliver(decision, "")
 
     @property
@@ -112,13 +113,21 @@ class Interview:
         yield from self._deliver(self.conductor.decide(self.state, text), text)
 
     def _tick(self, text: str) -> None:
-        now = time.monotonic()
+        now = clock.now()
         if self.clock == "spoken":
             seconds = spoken_seconds(text)
         else:
-            seconds = min(now - self.last_turn_at, 600)
-        self.last_turn_at = now
+            seconds = self.seconds_since_last_turn(now)
+        self.state.last_turn_at = now
         self.conductor.elapsed(self.state, seconds)
+
+    def seconds_since_last_turn(self, now: float | None = None) -> float:
+        """Interview time since the last turn, by the stored clock (a gap over
+        MAX_TURN_SECONDS is a break and counts only up to it)."""
+        if self.state.last_turn_at is None or self.finished:
+            return 0.0
+        gap = (clock.now() if now is None else now) - self.state.last_turn_at
+        return min(max(0.0, gap), MAX_TURN_SECONDS)
 
     # ---- commands -------------------------------------------------------------------
 
