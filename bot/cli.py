@@ -243,16 +243,17 @@ def _show(pieces: Any, prefix: str = "Interviewer: ") -> None:
 
 def _run_line(interview: Any, line: str) -> bool:
     """One candidate input (an answer or a slash command); False when the interview ends."""
+    from bot.commands import read_command
     from bot.errors import InputError
 
-    stripped = line.strip()
-    if stripped == "/end":
-        return False
     try:
-        if stripped == "/hint":
+        command = read_command(line)
+        if command.name == "end":
+            return False
+        if command.name == "hint":
             _show(interview.hint())
-        elif stripped.startswith("/ask"):
-            _show(interview.ask(stripped[4:].strip()))
+        elif command.name == "ask":
+            _show(interview.ask(command.argument))
         else:
             _show(interview.respond(line))
     except InputError as error:

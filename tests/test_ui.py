@@ -59,6 +59,8 @@ def test_interview_answer_hint_concept_end_report_history(app) -> None:
     _button(at, "Ask").click().run()
     assert any("ranking\\-metrics" in t or "ranking-metrics" in t for t in _chat_texts(at))
     _button(at, "End interview").click().run()
+    assert at.query_params.get("view") != "report", "End asks for a confirmation first"
+    _button(at, "Yes, end and grade").click().run()
     assert not at.exception, at.exception
     assert at.query_params["view"] == "report"
     assert any(m.label == "Overall" for m in at.metric)
@@ -102,6 +104,20 @@ def test_too_long_answer_is_refused_and_kept(app) -> None:
     at.chat_input[0].set_value("x" * 9000).run()
     assert any("limit" in e.value for e in at.error)
     assert len(_chat_texts(at)) == turns
+    assert at.chat_input[0].value == "x" * 9000, "the refused draft is back in the box"
+
+
+def test_slash_commands_typed_in_the_chat_work_as_in_the_terminal(app) -> None:
+    at = _start(app)
+    at.chat_input[0].set_value("/hint").run()
+    assert not at.exception, at.exception
+    assert any(t.startswith("Hint") for t in _chat_texts(at))
+    assert "/hint" not in _chat_texts(at), "a command is not an answer"
+    at.chat_input[0].set_value("/frobnicate").run()
+    assert any("unknown command '/frobnicate'" in e.value for e in at.error)
+    at.chat_input[0].set_value("/end").run()
+    assert not at.exception, at.exception
+    assert at.query_params["view"] == "report"
 
 
 def test_candidate_html_is_shown_as_text(app) -> None:

@@ -8,12 +8,14 @@ never as HTML. An API key typed here stays in this browser session's memory only
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import datetime
 
 import altair as alt
 import streamlit as st
 
+from bot.commands import read_command
 from bot.config import Settings, load_settings
 from bot.engine import Engine
 from bot.errors import InputError, MlsdError, ModelError
@@ -168,7 +170,12 @@ def run_and_show(generator_factory, interview=None) -> None:
     """Stream an interviewer reply; errors become one clear message with a retry."""
     try:
         with st.chat_message("assistant"):
-            st.write_stream(safe_md(piece) for piece in generator_factory())
+            thinking = st.empty()
+            thinking.caption("The interviewer is thinking…")
+            pieces = generator_factory()
+            first = next(pieces, "")
+            thinking.empty()
+            st.write_stream(safe_md(piece) for piece in itertools.chain([first], pieces))
     except InputError as error:
         st.error(str(error))
         return
@@ -202,19 +209,64 @@ def interview_view(session_id: str) -> None:
             run_and_show(interview.resume_pending)
     elif interview.pending_answer() is not None:
         run_and_show(interview.resume_pending)
+    end_controls(interview)
     draft = st.session_state.pop("draft", None)
-    if draft:
-        st.warning("Your last answer was not sent:")
-        st.code(draft, language=None)
-    answer = st.chat_input("Your answer…", disabled=interview.finished)
+    if draft is not None:
+        st.session_state.answer_box = draft
+        st.error(st.session_state.pop("input_error", ""))
+    answer = st.chat_input(
+        "Your answer… (/hint, /ask QUESTION, /end)", key="answer_box", disabled=interview.finished
+    )
     if answer:
-        try:
+        handle_input(interview, answer)
+
+
+def handle_input(interview, answer: str) -> None:
+    """An answer or a slash command typed in the chat; a refused one goes back in the box."""
+    try:
+        command = read_command(answer)
+        if command.name == "answer":
             interview.check_answer(answer)
-        except InputError as error:
-            st.session_state.draft = answer
-            st.error(str(error))
-            return
+    except InputError as error:
+        st.session_state.draft = answer
+        st.session_state.input_error = f"{error} (your draft is back in the box)"
+        st.rerun()
+    if command.name == "end":
+        finish(interview)
+    elif command.name == "hint":
+        run_and_show(interview.hint)
+    elif command.name == "ask":
+        run_and_show(lambda: interview.ask(command.argument))
+    else:
         run_and_show(lambda: interview.respond(answer), interview)
+
+
+def end_controls(interview) -> None:
+    """End beside the chat, with a confirmation step."""
+    if interview.finished:
+        if st.button("See the report", type="primary"):
+            finish(interview)
+        return
+    if not st.session_state.get("confirm_end"):
+        if st.button("End interview", key="end_main"):
+            st.session_state.confirm_end = True
+            st.rerun()
+        return
+    st.warning("End the interview now and grade it? Stages not reached score 0.")
+    yes, no = st.columns(2)
+    if yes.button("Yes, end and grade", type="primary"):
+        st.session_state.confirm_end = False
+        finish(interview)
+    if no.button("Keep going"):
+        st.session_state.confirm_end = False
+        st.rerun()
+
+
+def finish(interview) -> None:
+    with st.spinner("Grading…"):
+        engine().finish(interview)
+    st.query_params["view"] = "report"
+    st.rerun()
 
 
 def side_panel(interview) -> None:
@@ -229,11 +281,6 @@ def side_panel(interview) -> None:
         )
         if st.button("Ask") and question:
             run_and_show(lambda: interview.ask(question))
-        if st.button("End interview", type="primary"):
-            with st.spinner("Grading…"):
-                engine().finish(interview)
-            st.query_params["view"] = "report"
-            st.rerun()
 
 
 # ---- report ------------------------------------------------------------------------------
