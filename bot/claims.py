@@ -39,6 +39,7 @@ from bot.knowledge.sections import RedFlag
 from bot.numbers import CHECKED_KINDS, fact_values, off_by, quantities
 from bot.policy import (
     COVER_THRESHOLD,
+    CUE_TOPIC,
     ESTIMATE_MATCH,
     ESTIMATE_OFF,
     FLAG_FIX_MARGIN,
@@ -203,6 +204,7 @@ class ClaimMatcher:
         """The strongest of the readings: a shared mistake cue or the flag's own `cue:` terms
         stating the flag by its form, or a near-paraphrase of one of the flag's wordings."""
         strengths = self._paraphrased_flags(spans, vectors)
+        on_topic = self._flags.best(vectors) >= CUE_TOPIC
         for i, span in enumerate(spans):
             if span.pair or is_question(span.text):
                 continue
@@ -211,7 +213,7 @@ class ClaimMatcher:
                     for j in self._cue_flags[cue.name]:
                         strengths[i, j] = 1.0
             for j, cues in self._term_cues:
-                if cues.state(span.text) is not None:
+                if on_topic[i, j] and cues.state(span.text) is not None:
                     strengths[i, j] = 1.0
             for j in self._wrong_estimates(span.text, vectors[i]):
                 strengths[i, j] = 1.0

@@ -219,19 +219,31 @@ def _engine() -> Any:
     return Engine(_settings())
 
 
-def _load_answers(path: str) -> list[str]:
+def _load_answers(path: str) -> list[Any]:
     import json
     from pathlib import Path
 
+    from pydantic import ValidationError
+
+    from bot.commands import Message
     from bot.errors import InputError
 
     try:
         answers = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as error:
         raise InputError(f"{path}: cannot read the answers ({error})") from None
-    if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
-        raise InputError(f"{path}: must be a JSON list of strings (the candidate's messages)")
-    return answers
+    shape = (
+        f"{path}: must be a JSON list of the candidate's messages, each a string or "
+        '{"text": ..., "diagram": ...}'
+    )
+    if not isinstance(answers, list):
+        raise InputError(shape)
+    try:
+        return [
+            Message(text=a) if isinstance(a, str) else Message.model_validate(a) for a in answers
+        ]
+    except ValidationError:
+        raise InputError(shape) from None
 
 
 def _show(pieces: Any, prefix: str = "Interviewer: ") -> None:
@@ -241,24 +253,48 @@ def _show(pieces: Any, prefix: str = "Interviewer: ") -> None:
     click.echo()
 
 
-def _run_line(interview: Any, line: str) -> bool:
-    """One candidate input (an answer or a slash command); False when the interview ends."""
+def _run_line(interview: Any, message: Any, lines: Any, board: list[str]) -> bool:
+    """One candidate input (an answer or a slash command); False when the interview ends.
+    `/diagram` reads the whiteboard from the next lines, up to a blank one; `board` holds
+    it (at most one source) until the next answer takes it along."""
     from bot.commands import read_command
+    from bot.diagram import parse_diagram
     from bot.errors import InputError
 
     try:
-        command = read_command(line)
+        command = read_command(message.text)
         if command.name == "end":
             return False
-        if command.name == "hint":
+        if command.name == "diagram":
+            source = _diagram_lines(lines)
+            drawn = parse_diagram(source)
+            board[:] = [source]
+            click.echo(
+                f"diagram ready: {len(drawn.nodes)} boxes, {len(drawn.edges)} arrows; "
+                "it goes with your next answer",
+                err=True,
+            )
+        elif command.name == "hint":
             _show(interview.hint())
         elif command.name == "ask":
             _show(interview.ask(command.argument))
         else:
-            _show(interview.respond(line))
+            diagram = message.diagram or (board[0] if board else None)
+            _show(interview.respond(message.text, diagram=diagram))
+            board.clear()
     except InputError as error:
         click.echo(f"Error: {error}", err=True)
     return not interview.finished
+
+
+def _diagram_lines(lines: Any) -> str:
+    click.echo("paste the diagram (Mermaid flowchart lines), then a blank line:", err=True)
+    collected = []
+    for item in lines:
+        if not item.text.strip():
+            break
+        collected.append(item.text)
+    return "\n".join(collected)
 
 
 @cli.command()
@@ -291,7 +327,7 @@ def interview(
     report_out: str | None,
     resume_id: str | None,
 ) -> None:
-    """A mock interview in the terminal (/hint, /ask QUESTION, /end)."""
+    """A mock interview in the terminal (/hint, /ask QUESTION, /diagram, /end)."""
     from bot.errors import InputError
 
     if not case_id and not resume_id:
@@ -311,18 +347,23 @@ def interview(
         click.echo(f"session {session.session_id} · {session.case.title} · {level}", err=True)
         _show(session.open())
     lines = iter(scripted) if scripted is not None else _stdin_lines()
-    for line in lines:
+    board: list[str] = []
+    for message in lines:
         if scripted is not None:
-            click.echo(f"Candidate: {line}")
-        if not _run_line(session, line):
+            click.echo(f"Candidate: {message.text}")
+        if not _run_line(session, message, lines, board):
             break
     _finish(engine, session, transcript_out, report_out)
 
 
 def _stdin_lines() -> Any:
+    from bot.commands import Message
+
     while True:
         try:
-            yield click.prompt("You", prompt_suffix=": ")
+            yield Message(
+                text=click.prompt("You", prompt_suffix=": ", default="", show_default=False)
+            )
         except (EOFError, click.Abort):
             return
 

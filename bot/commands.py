@@ -8,8 +8,8 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.errors import InputError
 
-CommandName = Literal["answer", "hint", "ask", "end"]
-USAGE = "/hint, /ask QUESTION, /end"
+CommandName = Literal["answer", "hint", "ask", "end", "diagram"]
+USAGE = "/hint, /ask QUESTION, /diagram, /end"
 
 
 class Command(BaseModel):
@@ -26,10 +26,20 @@ def read_command(line: str) -> Command:
         return Command(name="answer", argument=line)
     word, _, rest = stripped.partition(" ")
     name = word[1:].lower()
-    if name in ("hint", "end") and not rest.strip():
+    if name in ("hint", "end", "diagram") and not rest.strip():
         return Command(name=name)
     if name == "ask":
         if not rest.strip():
             raise InputError("/ask needs a question, e.g. /ask what is NDCG?")
         return Command(name="ask", argument=rest.strip())
     raise InputError(f"unknown command {word!r}; the commands are {USAGE}")
+
+
+class Message(BaseModel):
+    """One scripted candidate message (`--answers`): its text and, optionally, the
+    whiteboard sent with it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str
+    diagram: str | None = None

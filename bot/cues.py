@@ -126,7 +126,9 @@ _FILLER = (
 #: A question by its form, with or without a question mark ("so what's the scale like").
 QUESTION_FORM = re.compile(
     rf"^\W*({_FILLER}[\s,]+)*(what|what's|whats|how|how's|which|who|whom|whose|when|where|why|"
-    r"is|are|was|were|do|does|did|can|could|should|would|will|have|has|any|anything)\b"
+    r"is|are|was|were|do|does|did|can|could|should|would|will|have|has|"
+    r"any(thing)?\b(?!.*\b(is (a|an|the|fine|ok|okay)|are (fine|ok|negatives?|positives?)|"
+    r"counts? as|goes to|gets|becomes|we (count|treat|label|call|drop|keep))))\b"
     r"|\b(i'?d (like|want|love) to (know|understand|ask|check|clarify)|i want to (know|ask|"
     r"check|clarify)|i'?m (wondering|curious)|curious (about|whether|if)|wondering (if|"
     r"whether|about)|can you tell me|could you tell me|tell me (about|more|what|how)|"
@@ -417,7 +419,8 @@ def stages_named(text: str) -> list[Stage]:
 REJECTION = re.compile(
     r"\b(not|never|no|don'?t|doesn'?t|won'?t|wouldn'?t|shouldn'?t|can'?t|cannot|mustn'?t|"
     r"isn'?t|aren'?t|avoid\w*|instead of|rather than|banned|forbidden|not allowed|"
-    r"off[- ]limits|prohibited|exclud\w*|misleading|wrong|mistake|bad idea)\b",
+    r"off[- ]limits|prohibited|exclud\w*|misleading|wrong|mistake|bad idea|away from|"
+    r"get rid of|no longer|move off|if (we|you) (just|only|simply|naively)|otherwise)\b",
     re.I,
 )
 
@@ -803,3 +806,32 @@ _CLAUSE_BREAK = re.compile(
 )
 #: Words a cut-off phrase must not end on.
 _DANGLING = {"a", "an", "the", "and", "or", "of", "to", "with", "for", "on", "in", "by", "that"}
+
+
+#: What a whiteboard box is, by its label: the diagram checks in bot.diagram read these.
+DIAGRAM_BOXES: dict[str, re.Pattern] = {
+    "ranker": re.compile(
+        r"\b(rank\w*|scor\w*|model|predict\w*|classifier|dnn|deep|transformer|llm|"
+        r"inference|detector)\b",
+        re.I,
+    ),
+    "candidates": re.compile(
+        r"\b(candidate\w*|retriev\w*|recall|ann|knn|nearest|two[- ]tower|shortlist\w*|"
+        r"pre-?filter\w*|index\w*|faiss|hnsw|sourc\w*|generation|blocking|lookup)\b",
+        re.I,
+    ),
+    "features": re.compile(r"\b(feature\w*|embedding\w*|profile\w*|counter\w*)\b", re.I),
+    "watching": re.compile(
+        r"\b(monitor\w*|log\w*|alert\w*|dashboard\w*|metric\w*|drift|observ\w*|"
+        r"feedback|event\w*|kafka|stream\w*)\b",
+        re.I,
+    ),
+}
+
+#: A case whose notes speak of narrowing a large catalogue: its diagram needs a candidate
+#: generation step in front of the model.
+LARGE_CATALOGUE = re.compile(
+    r"\b(candidate generation|retrieval stage|two[- ]tower|nearest[- ]neighbou?r|ann index|"
+    r"retrieve[sd]? (a few|the top|candidates))\b",
+    re.I,
+)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.cues import DEPTH_CUES, sentences
+from bot.diagram import Diagram, DiagramError, parse_diagram
 from bot.injection import hidden_parts, looks_like_injection
 from bot.policy import LONG_SENTENCE_WORDS, MIN_SPAN_WORDS, WINDOW_STRIDE, WINDOW_WORDS
 
@@ -74,6 +75,25 @@ def candidate_spans(turns: Sequence[tuple[int, str]]) -> list[Span]:
                 if pair:
                     spans.append(_span(index, pair, pair=True))
     return spans
+
+
+def diagram_spans(turns: Sequence[tuple[int, str]]) -> list[Span]:
+    """What each changed whiteboard says, one span per arrow or loose box, quoted as
+    "diagram: Feature store → Ranker"; each statement counts once, where first drawn."""
+    spans: list[Span] = []
+    seen: set[str] = set()
+    for index, source in turns:
+        try:
+            drawn = drawn_spans(index, parse_diagram(source))
+        except DiagramError:
+            continue
+        spans += [s for s in drawn if s.text not in seen]
+        seen |= {s.text for s in drawn}
+    return spans
+
+
+def drawn_spans(turn: int, diagram: Diagram) -> list[Span]:
+    return [_span(turn, f"diagram: {statement}") for statement in diagram.statements()]
 
 
 def _verbatim_pair(text: str, first: str, second: str) -> str | None:

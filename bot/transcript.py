@@ -19,6 +19,7 @@ class TranscriptTurn(BaseModel):
     content: str
     stage: str | None = None
     kind: str | None = None
+    diagram: str | None = None
 
 
 class Transcript(BaseModel):
@@ -39,6 +40,15 @@ class Transcript(BaseModel):
 
     def candidate_turns(self) -> list[tuple[int, str]]:
         return [(i, t.content) for i, t in enumerate(self.turns) if t.role == "candidate"]
+
+    def diagram_turns(self) -> list[tuple[int, str]]:
+        """Candidate turns that changed the whiteboard, with its source as of that turn."""
+        found, last = [], None
+        for i, turn in enumerate(self.turns):
+            if turn.role == "candidate" and turn.diagram and turn.diagram != last:
+                found.append((i, turn.diagram))
+                last = turn.diagram
+        return found
 
 
 def load_transcript(path: Path) -> Transcript:

@@ -242,3 +242,50 @@ def test_interview_resume_continues_a_session(runner, monkeypatch, full_index_se
     candidate = [t.content for t in turns if t.role == "candidate"]
     assert candidate == ["How many users?", "What's the latency budget?"]
     assert turns[2].role == "interviewer" and "500 million" in turns[2].content
+
+
+def test_a_diagram_goes_with_an_answer_typed_or_scripted(
+    runner, monkeypatch, full_index_settings, tmp_path
+) -> None:
+    from bot.testing import repeating_chat
+
+    _use_index(monkeypatch, full_index_settings)
+    monkeypatch.setattr(Chat, "from_settings", classmethod(lambda cls, s: repeating_chat("Ok.")))
+    typed = runner.invoke(
+        cli,
+        ["interview", "--case", "video-recommendation"],
+        input="/diagram\nreq[Request] --> rank[Deep ranker]\nrank --> feed[Feed]\n\n"
+        "Here is my serving path.\n/end\n",
+    )
+    assert typed.exit_code == 0, typed.output
+    assert "diagram ready: 3 boxes, 2 arrows" in typed.stderr
+    assert 'straight to "Deep ranker"' in typed.stdout
+    answers = tmp_path / "answers.json"
+    answers.write_text(
+        json.dumps(
+            [
+                {"text": "My serving path.", "diagram": "a[Request] --> r[Ranker] --> f[Feed]"},
+                {"text": "Broken drawing.", "diagram": "a -> b"},
+                "/end",
+            ]
+        )
+    )
+    out = tmp_path / "t.json"
+    scripted = runner.invoke(
+        cli,
+        [
+            "interview",
+            "--case",
+            "video-recommendation",
+            "--answers",
+            str(answers),
+            "--transcript-out",
+            str(out),
+        ],
+    )
+    assert scripted.exit_code == 0, scripted.output
+    assert "Error: line 1: cannot read 'a -> b'" in scripted.stderr
+    turns = json.loads(out.read_text())["turns"]
+    assert [t.get("diagram") for t in turns if t["role"] == "candidate"] == [
+        "a[Request] --> r[Ranker] --> f[Feed]"
+    ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.claims import ClaimMatcher, Reading
 from bot.cues import DECLINE, RETURN, is_assumption, is_question, sentences, stages_named
-from bot.evidence import Span, candidate_spans
+from bot.evidence import Span, candidate_spans, diagram_spans
 from bot.policy import DECLINE_MAX_WORDS, FACT_ECHO
 from bot.stages import STAGES, Stage
 from bot.transcript import Transcript
@@ -44,6 +44,7 @@ class TranscriptReading:
 def read_transcript(transcript: Transcript, matcher: ClaimMatcher) -> TranscriptReading:
     turn_stage = turn_stages(transcript)
     spans = candidate_spans(transcript.candidate_turns())
+    spans += diagram_spans(transcript.diagram_turns())
     said = [Said(s, turn_stage[s.turn], is_question(s.text), is_assumption(s.text)) for s in spans]
     return TranscriptReading(
         said=said,

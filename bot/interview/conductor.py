@@ -16,6 +16,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.claims import ClaimMatcher
+from bot.diagram import Diagram, DiagramGap
 from bot.interview.rules import RULES
 from bot.interview.signals import FlagHit, TechniqueHit, TurnReader, TurnSignals
 from bot.knowledge.cases import Case
@@ -42,6 +43,7 @@ Action = Literal[
     "challenge",
     "check_number",
     "technique",
+    "diagram",
     "probe",
     "advance",
     "return",
@@ -93,6 +95,9 @@ class InterviewState(BaseModel):
     facts_revealed: list[int] = Field(default_factory=list)
     challenged: list[str] = Field(default_factory=list)
     techniques_probed: list[str] = Field(default_factory=list)
+    #: The whiteboard as last sent (its source), and the diagram gaps already asked about.
+    diagram: str = ""
+    diagram_asked: list[str] = Field(default_factory=list)
     curveball: int | None = None
     skipped: list[Stage] = Field(default_factory=list)
     help_used: list[dict] = Field(default_factory=list)
@@ -185,12 +190,14 @@ class Conductor:
         if state.stage:
             state.stages[state.stage].seconds += seconds
 
-    def decide(self, state: InterviewState, text: str) -> Decision:
-        """The next move after the candidate said `text` (the state is updated)."""
+    def decide(self, state: InterviewState, text: str, diagram: Diagram | None = None) -> Decision:
+        """The next move after the candidate said `text`, with the whiteboard when it changed
+        on this turn (the state is updated)."""
         state.turns += 1
         if state.wrapped or state.stage is None:
             return self.end_decision(state)
-        return self.respond_to(state, self.reader.read(text, state.stage, state.question))
+        turn = self.reader.read(text, state.stage, state.question, diagram)
+        return self.respond_to(state, turn)
 
     def respond_to(self, state: InterviewState, turn: TurnSignals) -> Decision:
         """The move for a turn already read (rule tests build the signals directly)."""
@@ -218,6 +225,9 @@ class Conductor:
             (f for f in m.turn.flags if not f.estimate and f.flag_id not in m.state.challenged),
             None,
         )
+
+    def diagram_gap(self, m: Moment) -> DiagramGap | None:
+        return next((g for g in m.turn.diagram_gaps if g.name not in m.state.diagram_asked), None)
 
     def unchecked_number(self, m: Moment) -> FlagHit | None:
         return next(
@@ -360,6 +370,13 @@ class Conductor:
         m.progress.probes += 1
         text = f'You said "{flag.quote}". {flag.challenge}'
         return self._ask(m.state, action, text, question=flag.challenge, about=flag.quote)
+
+    def ask_about_diagram(self, m: Moment) -> Decision:
+        gap = self.diagram_gap(m)
+        assert gap is not None
+        m.state.diagram_asked.append(gap.name)
+        m.progress.probes += 1
+        return self._ask(m.state, "diagram", gap.question, question=gap.question)
 
     def probe_technique(self, m: Moment) -> Decision:
         found = self.technique_to_probe(m)

@@ -57,6 +57,11 @@ RULES: list[Rule] = [
     Rule("a red flag", lambda c, m: c.unchallenged(m) is not None, lambda c, m: c.challenge(m)),
     Rule("a number off", lambda c, m: c.unchecked_number(m) is not None, lambda c, m: c.check(m)),
     Rule(
+        "a gap in the diagram",
+        lambda c, m: c.diagram_gap(m) is not None,
+        lambda c, m: c.ask_about_diagram(m),
+    ),
+    Rule(
         "a named technique",
         lambda c, m: c.technique_to_probe(m) is not None,
         lambda c, m: c.probe_technique(m),

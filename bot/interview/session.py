@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from bot import clock
 from bot.ask import ask as ask_notes
 from bot.claims import ClaimMatcher
+from bot.diagram import parse_diagram
 from bot.errors import InputError, ModelError
 from bot.interview.conductor import Conductor, Decision, InterviewState, opening
 from bot.knowledge.cases import Case
@@ -91,26 +92,35 @@ class Interview:
             )
         return text.strip()
 
-    def respond(self, text: str) -> Iterator[str]:
-        """Save the candidate's answer, then stream the interviewer's reply."""
+    def respond(self, text: str, diagram: str | None = None) -> Iterator[str]:
+        """Save the candidate's answer (with the whiteboard, if given), then stream the
+        interviewer's reply. A bad answer or diagram is refused before anything is saved."""
         text = self.check_answer(text)
+        drawn = parse_diagram(diagram) if diagram and diagram.strip() else None
         if self.finished:
             raise InputError("this interview has ended; start a new one")
         self._tick(text)
+        meta = {"diagram": diagram.strip()} if drawn is not None else {}
         self.store.add_turn(
             self.session_id,
-            Turn(role="candidate", content=text, stage=self.state.stage, kind="answer"),
+            Turn(role="candidate", content=text, stage=self.state.stage, kind="answer", meta=meta),
         )
-        yield from self._reply_to(text)
+        yield from self._reply_to(text, meta.get("diagram"))
 
     def resume_pending(self) -> Iterator[str]:
         """Answer a candidate turn that was committed before a crash."""
+        turns = self.turns()
         pending = self.pending_answer()
         if pending is not None:
-            yield from self._reply_to(pending)
+            yield from self._reply_to(pending, turns[-1].meta.get("diagram"))
 
-    def _reply_to(self, text: str) -> Iterator[str]:
-        yield from self._deliver(self.conductor.decide(self.state, text), text)
+    def _reply_to(self, text: str, diagram: str | None = None) -> Iterator[str]:
+        """The reply; the whiteboard is read only when it changed since the last turn."""
+        changed = diagram is not None and diagram != self.state.diagram
+        if changed:
+            self.state.diagram = diagram
+        drawn = parse_diagram(diagram) if changed else None
+        yield from self._deliver(self.conductor.decide(self.state, text, drawn), text)
 
     def _tick(self, text: str) -> None:
         now = clock.now()
@@ -284,6 +294,7 @@ def transcript_of(case_id: str, level: str, turns: list[Turn], state: InterviewS
                 "content": t.content,
                 "stage": t.stage.value if t.stage else None,
                 "kind": t.kind,
+                **({"diagram": t.meta["diagram"]} if t.meta.get("diagram") else {}),
             }
             for t in turns
         ],

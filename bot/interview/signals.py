@@ -25,6 +25,7 @@ from bot.cues import (
     DONE,
     HINT_REQUEST,
     JUMP,
+    LARGE_CATALOGUE,
     MOVE_ON,
     NO_CONTENT,
     QUESTION_FORM,
@@ -33,7 +34,8 @@ from bot.cues import (
     sentences,
     stages_named,
 )
-from bot.evidence import Span, candidate_spans
+from bot.diagram import Diagram, DiagramGap, diagram_gaps
+from bot.evidence import Span, candidate_spans, drawn_spans
 from bot.injection import hidden_parts, looks_like_injection
 from bot.knowledge.notes import ConceptNote
 from bot.policy import COVER_THRESHOLD, FACT_MATCH, QUESTION_TURN_WORDS, QUOTE_WORDS
@@ -98,6 +100,7 @@ class TurnSignals(BaseModel):
     techniques: list[TechniqueHit] = Field(default_factory=list)
     jump: Stage | None = None
     choice: str | None = None
+    diagram_gaps: list[DiagramGap] = Field(default_factory=list)
 
     def asks(self, request: Request) -> bool:
         return request in self.requests
@@ -118,9 +121,23 @@ class TurnReader:
         self.matcher = matcher
         self.case = matcher.case
         self._aliases = _alias_patterns(concepts)
+        self._large_catalogue = any(
+            LARGE_CATALOGUE.search(w) for p in matcher.points for w in p.wordings
+        )
 
-    def read(self, text: str, stage: Stage | None, last_question: str = "") -> TurnSignals:
-        spans = [s for s in candidate_spans([(0, text)]) if not s.injected]
+    def read(
+        self,
+        text: str,
+        stage: Stage | None,
+        last_question: str = "",
+        diagram: Diagram | None = None,
+    ) -> TurnSignals:
+        """The turn's signals; `diagram` is the whiteboard when it changed on this turn, read
+        as the candidate's words (its arrows) and checked for gaps."""
+        spans = candidate_spans([(0, text)])
+        if diagram is not None:
+            spans += drawn_spans(0, diagram)
+        spans = [s for s in spans if not s.injected]
         strength, covers, flags = self._claims(spans)
         return TurnSignals(
             text=text,
@@ -138,6 +155,7 @@ class TurnReader:
             techniques=self._techniques(text),
             jump=signposted_jump(stage, text) if stage else None,
             choice=choice_named(text),
+            diagram_gaps=diagram_gaps(diagram, self._large_catalogue) if diagram else [],
         )
 
     def _claims(self, spans: list[Span]):
