@@ -13,6 +13,8 @@ from pathlib import Path
 
 import jinja2
 
+from bot.diagram import DiagramError, parse_diagram
+from bot.diagram_svg import diagram_svg
 from bot.grading import Report
 from bot.stages import STAGES
 
@@ -60,7 +62,16 @@ def to_markdown(report: Report) -> str:
     for stage in STAGES:
         lines += _stage_markdown(report, stage)
     lines += _driving_markdown(report)
+    lines += _diagram_markdown(report)
     return "\n".join(lines) + "\n"
+
+
+def _diagram_markdown(report: Report) -> list[str]:
+    """The whiteboard as a Mermaid block (rendered by GitHub and most Markdown viewers);
+    backticks are dropped so the candidate's text cannot close the fence."""
+    if not report.diagram:
+        return []
+    return ["", "## Whiteboard", "", "```mermaid", report.diagram.replace("`", "'"), "```"]
 
 
 def _stage_markdown(report: Report, stage) -> list[str]:
@@ -125,7 +136,18 @@ def to_html(report: Report) -> str:
         stages=[(s, report.stages[s]) for s in STAGES],
         driving=report.dimensions["driving"],
         chart=jinja2.utils.markupsafe.Markup(bar_chart_svg(report)),
+        whiteboard=jinja2.utils.markupsafe.Markup(_whiteboard_svg(report)),
     )
+
+
+def _whiteboard_svg(report: Report) -> str:
+    """The drawing as SVG; its labels are escaped by diagram_svg."""
+    if not report.diagram:
+        return ""
+    try:
+        return diagram_svg(parse_diagram(report.diagram))
+    except DiagramError:
+        return ""
 
 
 def write_report(report: Report, stem: Path) -> list[Path]:

@@ -62,3 +62,21 @@ def test_report_files_are_written_complete(hostile_report, tmp_path) -> None:
 
 def test_json_round_trips(hostile_report) -> None:
     assert json.loads(to_json(hostile_report))["verdict"] == hostile_report.verdict
+
+
+def test_the_whiteboard_is_drawn_in_the_reports_and_its_labels_stay_inert(engine) -> None:
+    drawing = "req[Request] --> rank[<script>alert(1)</script> Ranker]\nrank -->|top 10| feed[Feed]"
+    turns = [
+        {"role": "interviewer", "content": "Design a news feed."},
+        {"role": "candidate", "content": "My first sketch.", "diagram": "a[Request] --> b[Feed]"},
+        {"role": "interviewer", "content": "Go on?"},
+        {"role": "candidate", "content": "Here is the final drawing.", "diagram": drawing},
+    ]
+    report = engine.grade(Transcript(case="news-feed", turns=turns))
+    assert report.diagram == drawing, "the report keeps the last drawing"
+    html = to_html(report)
+    svg = html[html.index("<svg", html.index("Whiteboard")) :]
+    assert "<rect" in svg and "marker-end" in svg and ">top 10<" in svg
+    assert "<script" not in html.lower()
+    markdown = to_markdown(report)
+    assert "## Whiteboard\n\n```mermaid\nreq[Request] --> rank[<script>" in markdown

@@ -160,3 +160,21 @@ def test_unreachable_model_is_one_clear_message(monkeypatch, full_index_settings
     errors = [e.value for e in at.sidebar.error]
     assert errors and errors[0].startswith("no server at http://127.0.0.1:9/v1")
     assert "Traceback" not in errors[0]
+
+
+def test_the_whiteboard_renders_is_read_by_the_interviewer_and_survives_a_reload(app) -> None:
+    at = _start(app, "video-recommendation")
+    board = at.text_area[0]
+    board.set_value("req[Request] --> rank(Deep ranker)\nrank --> feed[Home feed]").run()
+    assert not at.exception, at.exception
+    assert at.get("graphviz_chart"), "the drawing is rendered live"
+    at.chat_input[0].set_value("Here is my serving path.").run()
+    assert not at.exception, at.exception
+    assert any("narrows the candidates" in t for t in _chat_texts(at))
+    at.text_area[0].set_value("req[Request] -> rank").run()
+    assert any("line 1: cannot read" in e.value for e in at.error)
+    assert at.text_area[0].value == "req[Request] -> rank", "the text is kept"
+    fresh = AppTest.from_file(str(ui_app_path()), default_timeout=TIMEOUT)
+    fresh.query_params["session"] = at.query_params["session"]
+    fresh.run()
+    assert fresh.text_area[0].value.startswith("req[Request] --> rank(Deep ranker)")

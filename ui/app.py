@@ -17,6 +17,7 @@ import streamlit as st
 
 from bot.commands import read_command
 from bot.config import Settings, load_settings
+from bot.diagram import DiagramError, parse_diagram, to_dot
 from bot.engine import Engine
 from bot.errors import InputError, MlsdError, ModelError
 from bot.grading import Report
@@ -198,6 +199,23 @@ def interview_view(session_id: str) -> None:
     st.header(f"{interview.case.title} · {interview.state.level}")
     stage_tracker(interview)
     side_panel(interview)
+    chat, board = st.columns([3, 2], gap="medium")
+    with board:
+        whiteboard(interview)
+    with chat:
+        conversation(interview)
+    draft = st.session_state.pop("draft", None)
+    if draft is not None:
+        st.session_state.answer_box = draft
+    answer = st.chat_input(
+        "Your answer… (/hint, /ask QUESTION, /end)", key="answer_box", disabled=interview.finished
+    )
+    if answer:
+        with chat:
+            handle_input(interview, answer)
+
+
+def conversation(interview) -> None:
     show_turns(interview)
     notice = st.session_state.pop("model_notice", None)
     if notice:
@@ -209,24 +227,57 @@ def interview_view(session_id: str) -> None:
             run_and_show(interview.resume_pending)
     elif interview.pending_answer() is not None:
         run_and_show(interview.resume_pending)
+    if "input_error" in st.session_state:
+        st.error(st.session_state.pop("input_error"))
     end_controls(interview)
-    draft = st.session_state.pop("draft", None)
-    if draft is not None:
-        st.session_state.answer_box = draft
-        st.error(st.session_state.pop("input_error", ""))
-    answer = st.chat_input(
-        "Your answer… (/hint, /ask QUESTION, /end)", key="answer_box", disabled=interview.finished
+
+
+WHITEBOARD_HELP = (
+    "A small Mermaid flowchart: one box or arrow per line. Boxes: id[Label], id(Label), "
+    "id[(Database)]. Arrows: a --> b, a -->|label| b, a -- label --> b. "
+    "It is sent with your next answer; the interviewer and the grader read it."
+)
+WHITEBOARD_EXAMPLE = "req[Request] --> cg[Candidate generation]\ncg -->|top 500| rank[Ranker]"
+
+
+def board_key(interview) -> str:
+    return f"board_{interview.session_id}"
+
+
+def whiteboard(interview) -> None:
+    """The drawing, rendered live; a line that cannot be read is one error and the text stays."""
+    key = board_key(interview)
+    if key not in st.session_state:
+        st.session_state[key] = interview.state.diagram
+    source = st.text_area(
+        "Whiteboard",
+        key=key,
+        height=200,
+        help=WHITEBOARD_HELP,
+        placeholder=WHITEBOARD_EXAMPLE,
+        disabled=interview.finished,
     )
-    if answer:
-        handle_input(interview, answer)
+    if not source.strip():
+        st.caption("Draw your architecture here; it goes with your next answer.")
+        return
+    try:
+        st.graphviz_chart(to_dot(parse_diagram(source)))
+    except DiagramError as error:
+        st.error(f"{error} (your text is kept)")
+        return
+    sent = source.strip() == interview.state.diagram
+    st.caption("The interviewer has this version." if sent else "Sent with your next answer.")
 
 
 def handle_input(interview, answer: str) -> None:
     """An answer or a slash command typed in the chat; a refused one goes back in the box."""
+    diagram = st.session_state.get(board_key(interview), "").strip() or None
     try:
         command = read_command(answer)
         if command.name == "answer":
             interview.check_answer(answer)
+            if diagram:
+                parse_diagram(diagram)
     except InputError as error:
         st.session_state.draft = answer
         st.session_state.input_error = f"{error} (your draft is back in the box)"
@@ -238,7 +289,7 @@ def handle_input(interview, answer: str) -> None:
     elif command.name == "ask":
         run_and_show(lambda: interview.ask(command.argument))
     else:
-        run_and_show(lambda: interview.respond(answer), interview)
+        run_and_show(lambda: interview.respond(answer, diagram=diagram), interview)
 
 
 def end_controls(interview) -> None:

@@ -65,6 +65,8 @@ class Report(BaseModel):
     help_used: list[dict] = Field(default_factory=list)
     time_per_stage: dict[str, float] = Field(default_factory=dict)
     graded_by: str = "code only"
+    #: The whiteboard as the candidate left it (its source text), when they drew one.
+    diagram: str | None = None
 
     def contract(self) -> dict:
         """The report JSON of the contract (plus extra keys, which readers ignore)."""
