@@ -64,7 +64,13 @@ def test_interview_answer_hint_concept_end_report_history(app) -> None:
     assert not at.exception, at.exception
     assert at.query_params["view"] == "report"
     assert any(m.label == "Overall" for m in at.metric)
-    assert len(at.get("download_button")) == 3
+    assert len(at.get("download_button")) == 4, "Markdown, HTML, JSON and the transcript"
+    _button(at, "Read the conversation").click().run()
+    assert not at.exception, at.exception
+    assert at.query_params["view"] == "transcript"
+    assert "What is the scale?" in _chat_texts(at), "the conversation can be read again"
+    _button(at, "Back to the report").click().run()
+    assert at.query_params["view"] == "report"
     at.query_params["view"] = "history"
     at.run()
     assert not at.exception, at.exception

@@ -376,8 +376,8 @@ def report_view(session_id: str) -> None:
         st.warning("Flags: " + ", ".join(report.flags))
     st.altair_chart(stage_chart(report), use_container_width=True)
     st.subheader("Practise next")
-    for item in report.practise_next:
-        st.markdown(f"1. {safe_md(item)}")
+    for number, item in enumerate(report.practise_next, 1):
+        st.markdown(f"{number}. {safe_md(item)}")
     for stage in STAGES:
         grade = report.stages[stage]
         with st.expander(f"{stage.heading}: {grade.score}/4"):
@@ -392,9 +392,47 @@ def report_view(session_id: str) -> None:
                 st.markdown(f"- {safe_md(item)}")
             if grade.reading:
                 st.caption("Reading: " + ", ".join(grade.reading))
+    if report.diagram:
+        st.subheader("Whiteboard")
+        drawing(report.diagram)
     help_and_time(report)
     st.caption(f"Graded by {report.graded_by}.")
+    if st.button("Read the conversation"):
+        st.query_params["view"] = "transcript"
+        st.rerun()
     downloads(report, session_id)
+
+
+def drawing(source: str) -> None:
+    try:
+        st.graphviz_chart(to_dot(parse_diagram(source)))
+    except DiagramError as error:
+        st.caption(f"The diagram cannot be drawn: {error}")
+
+
+def transcript_view(session_id: str) -> None:
+    """The conversation after the interview: every turn, each drawing sent, the help used."""
+    interview = engine().load_interview(session_id)
+    st.header(f"Conversation: {interview.case.title} · {interview.state.level}")
+    last = ""
+    for turn in interview.turns():
+        role = "assistant" if turn.role == "interviewer" else "user"
+        with st.chat_message(role):
+            st.markdown(safe_md(turn.content))
+            source = turn.meta.get("diagram", "")
+            if source and source != last:
+                st.caption("Whiteboard sent with this answer:")
+                drawing(source)
+                last = source
+    if interview.state.help_used:
+        st.subheader("Help used")
+        for item in interview.state.help_used:
+            st.markdown(
+                f"- {safe_md(str(item.get('kind', 'help')))}: {safe_md(str(item.get('text', '')))}"
+            )
+    if st.button("Back to the report"):
+        st.query_params["view"] = "report"
+        st.rerun()
 
 
 def help_and_time(report: Report) -> None:
@@ -415,13 +453,20 @@ def help_and_time(report: Report) -> None:
 
 
 def downloads(report: Report, session_id: str) -> None:
-    cols = st.columns(3)
+    cols = st.columns(4)
     cols[0].download_button("Download Markdown", to_markdown(report), f"report-{session_id}.md")
     cols[1].download_button(
         "Download HTML", to_html(report), f"report-{session_id}.html", mime="text/html"
     )
     cols[2].download_button(
         "Download JSON", to_json(report), f"report-{session_id}.json", mime="application/json"
+    )
+    transcript = engine().transcript(engine().load_interview(session_id))
+    cols[3].download_button(
+        "Download transcript",
+        transcript.model_dump_json(indent=2, exclude_none=True),
+        f"transcript-{session_id}.json",
+        mime="application/json",
     )
 
 
@@ -530,6 +575,8 @@ def main() -> None:
             if st.button("New interview"):
                 st.query_params.clear()
                 st.rerun()
+        elif view == "transcript" and session_id:
+            transcript_view(session_id)
         elif view == "ask":
             ask_view()
         elif view == "history":
