@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-import subprocess
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -428,10 +428,16 @@ def grade(transcript: str, level: str | None, as_json: bool, report_out: str | N
 
 
 @cli.command()
-@click.option("--port", default=8501, show_default=True, help="Port on localhost.")
+@click.option("--port", default=8501, show_default=True, help="Port to serve on.")
+@click.option(
+    "--address",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on (0.0.0.0 behind a load balancer).",
+)
 @_user_errors
-def ui(port: int) -> None:
-    """Start the web app on localhost."""
+def ui(port: int, address: str) -> None:
+    """Start the web app. The process becomes Streamlit (exec), so stopping it stops the app."""
     from bot.paths import ui_app_path
 
     command = [
@@ -440,15 +446,16 @@ def ui(port: int) -> None:
         "streamlit",
         "run",
         str(ui_app_path()),
-        "--server.address=127.0.0.1",
+        f"--server.address={address}",
         f"--server.port={port}",
         "--server.headless=true",
         "--browser.gatherUsageStats=false",
         "--global.developmentMode=false",
         "--client.toolbarMode=viewer",
     ]
-    click.echo(f"mlsd: serving on http://127.0.0.1:{port}", err=True)
-    raise SystemExit(subprocess.call(command))
+    click.echo(f"mlsd: serving on http://{address}:{port}", err=True)
+    sys.stderr.flush()
+    os.execv(sys.executable, command)
 
 
 def main() -> None:

@@ -103,6 +103,11 @@ def test_whole_interview_to_report_with_reload(app_url, browser) -> None:
     page.get_by_test_id("stChatInputTextArea").wait_for()
     page.wait_for_timeout(1500)
     _send(page, "What is the business goal, and what scale are we talking about?")
+    board = page.get_by_label("Whiteboard")
+    board.fill("req[Request] --> cg[Candidate generation]\ncg -->|top 500| rank[Ranker]")
+    board.press("Control+Enter")
+    page.locator('[data-testid="stGraphVizChart"] svg').wait_for()
+    page.screenshot(path=str(ARTIFACTS / "whiteboard.png"), full_page=True)
     _send(
         page,
         "I would frame it as a ranking problem with a two-stage funnel because the "
@@ -116,7 +121,9 @@ def test_whole_interview_to_report_with_reload(app_url, browser) -> None:
     page.wait_for_timeout(3000)
     messages_after = page.locator('[data-testid="stChatMessage"]').all_inner_texts()
     assert messages_after == messages_before, "a reload restores the conversation"
+    assert page.get_by_label("Whiteboard").input_value().startswith("req[Request]")
     page.get_by_role("button", name="End interview").click()
+    page.get_by_role("button", name="Yes, end and grade").click()
     page.get_by_text("Practise next").wait_for()
     page.wait_for_timeout(2000)
     page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
@@ -129,3 +136,4 @@ def test_whole_interview_to_report_with_reload(app_url, browser) -> None:
         page.get_by_role("button", name="Download HTML").click()
     html = Path(html_info.value.path()).read_text()
     assert "<svg" in html and "<script" not in html.lower()
+    assert "Whiteboard" in html and ">Candidate generation<" in html, "the drawing is in the report"
