@@ -420,7 +420,8 @@ REJECTION = re.compile(
     r"\b(not|never|no|don'?t|doesn'?t|won'?t|wouldn'?t|shouldn'?t|can'?t|cannot|mustn'?t|"
     r"isn'?t|aren'?t|avoid\w*|instead of|rather than|banned|forbidden|not allowed|"
     r"off[- ]limits|prohibited|exclud\w*|misleading|wrong|mistake|bad idea|away from|"
-    r"get rid of|no longer|move off|if (we|you) (just|only|simply|naively)|otherwise)\b",
+    r"get rid of|no longer|move off|if (we|you) (just|only|simply|naively)|otherwise|"
+    r"push(ed)? back|pushback|argue against)\b",
     re.I,
 )
 

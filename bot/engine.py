@@ -128,7 +128,11 @@ class Engine:
             state=state,
             store=self.store,
             conductor=build_conductor(
-                case, self.matcher(case), self.knowledge_root, self.retriever
+                case,
+                self.matcher(case),
+                self.knowledge_root,
+                self.retriever,
+                judge=self.chat if self.capable_model else None,
             ),
             retriever=self.retriever,
             chat=self.chat,

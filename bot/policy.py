@@ -166,3 +166,10 @@ QUOTE_WORDS = 14
 #: The longest gap between two turns that counts as interview time: beyond ten minutes the
 #: candidate has left the tab (a break, a resume the next day), not been thinking.
 MAX_TURN_SECONDS = 600.0
+
+#: With a server model, the red flags offered to it for a turn: those at least this close in
+#: meaning to one of the turn's sentences (a topic match, as for CUE_TOPIC but looser, since
+#: the model decides), at most MODEL_FLAG_CANDIDATES of them (a short list keeps the prompt
+#: small and the model's choice sharp).
+MODEL_FLAG_TOPIC = 0.40
+MODEL_FLAG_CANDIDATES = 6

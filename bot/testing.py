@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
+from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import (
     FakeListChatModel,
     GenericFakeChatModel,
 )
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
 
 from bot.llm import Chat
 
@@ -43,6 +47,25 @@ def fake_chat(*replies: str) -> Chat:
     """A Chat whose model streams the given replies in turn (word by word)."""
     model = GenericFakeChatModel(messages=iter(list(replies)))
     return Chat(model=model, where="the fake model", provider="fake")
+
+
+class FunctionChatModel(BaseChatModel):
+    """A chat model whose reply is `function(messages)`: a test decides from the prompt."""
+
+    function: Callable[[list[BaseMessage]], str]
+
+    @property
+    def _llm_type(self) -> str:
+        return "function"
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
+        reply = AIMessage(content=self.function(messages))
+        return ChatResult(generations=[ChatGeneration(message=reply)])
+
+
+def function_chat(function: Callable[[list[BaseMessage]], str]) -> Chat:
+    """A Chat answering each call with `function(messages)`."""
+    return Chat(model=FunctionChatModel(function=function), where="the fake model", provider="fake")
 
 
 def repeating_chat(text: str) -> Chat:

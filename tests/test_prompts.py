@@ -30,6 +30,11 @@ SAMPLE_VARIABLES: dict[str, dict[str, object]] = {
         "code_scores": "{}",
         "turns": [{"role": "candidate", "content": "I'd use NDCG."}],
     },
+    "flag_check.j2": {
+        "case_title": "News feed ranking",
+        "flags": [{"id": "news-feed/evaluation/rf1", "text": "Uses accuracy.", "fix": "Use NDCG."}],
+        "sentences": ["I'd report accuracy."],
+    },
 }
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.claims import ClaimMatcher
 from bot.diagram import Diagram, DiagramGap
 from bot.interview.rules import RULES
-from bot.interview.signals import FlagHit, TechniqueHit, TurnReader, TurnSignals
+from bot.interview.signals import FlagCheck, FlagHit, TechniqueHit, TurnReader, TurnSignals
 from bot.knowledge.cases import Case
 from bot.knowledge.notes import ConceptNote, FrameworkNote
 from bot.policy import (
@@ -175,12 +175,13 @@ class Conductor:
         concepts: list[ConceptNote],
         budgets: dict[Stage, float],
         answer_concept: ConceptAnswerer | None = None,
+        flag_check: FlagCheck | None = None,
     ) -> None:
         self.case = case
         self.matcher = matcher
         self.framework = framework
         self.budgets = budgets
-        self.reader = TurnReader(matcher, concepts)
+        self.reader = TurnReader(matcher, concepts, flag_check)
         self.answer_concept = answer_concept
 
     # ---- the decision -----------------------------------------------------------------

@@ -17,6 +17,7 @@ from bot.ask import ask as ask_notes
 from bot.claims import ClaimMatcher
 from bot.diagram import parse_diagram
 from bot.errors import InputError, ModelError
+from bot.flag_check import ModelFlagCheck
 from bot.interview.conductor import Conductor, Decision, InterviewState, opening
 from bot.knowledge.cases import Case
 from bot.knowledge.notes import concept_notes, framework_notes
@@ -257,16 +258,22 @@ def _pieces(text: str) -> Iterator[str]:
 
 
 def build_conductor(
-    case: Case, matcher: ClaimMatcher, knowledge_root, retriever: Retriever | None = None
+    case: Case,
+    matcher: ClaimMatcher,
+    knowledge_root,
+    retriever: Retriever | None = None,
+    judge: Chat | None = None,
 ) -> Conductor:
-    """The conductor for one case, reading the framework's and the concepts' notes."""
+    """The conductor for one case, reading the framework's and the concepts' notes; with a
+    capable model as `judge`, it also reads red flags the code's cues do not know."""
     notes = framework_notes(knowledge_root)
     budgets = {
         s: notes[s].budget_minutes if s in notes else DEFAULT_BUDGET_MINUTES[s] for s in STAGES
     }
     concepts = list(concept_notes(knowledge_root).values())
     answerer = _concept_answerer(retriever) if retriever is not None else None
-    return Conductor(case, matcher, notes, concepts, budgets, answerer)
+    flag_check = ModelFlagCheck(judge, matcher) if judge is not None else None
+    return Conductor(case, matcher, notes, concepts, budgets, answerer, flag_check)
 
 
 def _concept_answerer(retriever: Retriever):

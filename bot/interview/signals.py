@@ -11,7 +11,7 @@ carries any content at all. Nothing here changes the interview state.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 
 import numpy as np
@@ -38,6 +38,7 @@ from bot.diagram import Diagram, DiagramGap, diagram_gaps
 from bot.evidence import Span, candidate_spans, drawn_spans
 from bot.injection import hidden_parts, looks_like_injection
 from bot.knowledge.notes import ConceptNote
+from bot.knowledge.sections import RedFlag
 from bot.policy import COVER_THRESHOLD, FACT_MATCH, QUESTION_TURN_WORDS, QUOTE_WORDS
 from bot.retrieval import words
 from bot.stages import STAGES, Stage
@@ -114,11 +115,23 @@ _MARKUP = re.compile(r"<[^>]*>|&[a-z]+;|[`*_#>\[\]{}|\\]")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
 
-class TurnReader:
-    """Reads turns of one case: the matcher's points and flags, the concept notes' aliases."""
+#: A second reader of red flags (bot.flag_check with a server model): the sentences of a
+#: turn that state a mistake, with the flag.
+FlagCheck = Callable[[str], list[tuple[str, RedFlag]]]
 
-    def __init__(self, matcher: ClaimMatcher, concepts: Sequence[ConceptNote]) -> None:
+
+class TurnReader:
+    """Reads turns of one case: the matcher's points and flags, the concept notes' aliases,
+    and, when given, a model's reading of red flags the code did not see."""
+
+    def __init__(
+        self,
+        matcher: ClaimMatcher,
+        concepts: Sequence[ConceptNote],
+        flag_check: FlagCheck | None = None,
+    ) -> None:
         self.matcher = matcher
+        self.flag_check = flag_check
         self.case = matcher.case
         self._aliases = _alias_patterns(concepts)
         self._large_catalogue = any(
@@ -139,6 +152,7 @@ class TurnReader:
             spans += drawn_spans(0, diagram)
         spans = [s for s in spans if not s.injected]
         strength, covers, flags = self._claims(spans)
+        flags += self._checked_flags(text, stage, {f.flag_id for f in flags})
         return TurnSignals(
             text=text,
             words=len(text.split()),
@@ -180,6 +194,20 @@ class TurnReader:
             for m in reading.flag_matches(self.matcher.flags)
         ]
         return strength, covers, flags
+
+    def _checked_flags(self, text: str, stage: Stage | None, known: set[str]) -> list[FlagHit]:
+        if self.flag_check is None or stage is None:
+            return []
+        return [
+            FlagHit(
+                flag_id=flag.id,
+                stage=flag.stage or stage,
+                challenge=flag.challenge or "Why that choice?",
+                quote=quote_of(sentence),
+            )
+            for sentence, flag in self.flag_check(text)
+            if flag.id not in known
+        ]
 
     def _questions(self, text: str) -> list[QuestionPart]:
         asked = questions_in(text)
