@@ -449,9 +449,7 @@ class TermCue:
 
     @classmethod
     def parse(cls, text: str) -> TermCue:
-        groups = [[p.strip() for p in g.split("|")] for g in text.split("+")]
-        if any(not p for g in groups for p in g):
-            raise CueSyntaxError(f"empty phrase in cue {text!r}: check its '|' and '+' marks")
+        groups = _cue_groups(text)
         phrases = [p for g in groups for p in g]
         return cls(
             text=text,
@@ -463,6 +461,23 @@ class TermCue:
         if not self.negative and REJECTION.search(sentence):
             return False
         return all(g.search(sentence) for g in self.groups)
+
+
+def _cue_groups(text: str) -> list[list[str]]:
+    groups = [[p.strip() for p in g.split("|")] for g in text.split("+")]
+    if any(not p for g in groups for p in g):
+        raise CueSyntaxError(f"empty phrase in cue {text!r}: check its '|' and '+' marks")
+    return groups
+
+
+def check_cue_lines(cue_lines: list[str], unless_lines: list[str]) -> None:
+    """CueSyntaxError for a line that cannot be read, without compiling anything (case files
+    load on every start; the matcher compiles the cues of the one case in use)."""
+    for line in cue_lines:
+        _cue_groups(line)
+    for line in unless_lines:
+        if not all(p.strip() for p in line.split("|")):
+            raise CueSyntaxError(f"empty phrase in {line!r}: check its '|' marks")
 
 
 @dataclass(frozen=True)

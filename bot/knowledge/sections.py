@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from markdown_it import MarkdownIt
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.cues import CueSyntaxError, FlagCues
+from bot.cues import CueSyntaxError, check_cue_lines
 from bot.errors import InputError
 from bot.stages import Stage
 
@@ -131,7 +131,7 @@ def red_flag(bullet: Bullet, flag_id: str, stage: Stage | None, source: str) -> 
     challenges, fixes = bullet.nested("challenge"), bullet.nested("fix")
     cues, unless = bullet.nested("cue"), bullet.nested("unless")
     try:
-        FlagCues.of(cues, unless)
+        check_cue_lines(cues, unless)
     except CueSyntaxError as error:
         where = f"{source}: red flag {plain_text(bullet.text)[:40]!r}"
         raise NoteFormatError(f"{where}: {error}") from None

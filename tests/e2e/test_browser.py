@@ -103,7 +103,7 @@ def test_whole_interview_to_report_with_reload(app_url, browser) -> None:
     page.get_by_test_id("stChatInputTextArea").wait_for()
     page.wait_for_timeout(1500)
     _send(page, "What is the business goal, and what scale are we talking about?")
-    board = page.get_by_label("Whiteboard")
+    board = page.get_by_role("textbox", name="Whiteboard", exact=True)
     board.fill("req[Request] --> cg[Candidate generation]\ncg -->|top 500| rank[Ranker]")
     board.press("Control+Enter")
     page.locator('[data-testid="stGraphVizChart"] svg').wait_for()
@@ -121,7 +121,11 @@ def test_whole_interview_to_report_with_reload(app_url, browser) -> None:
     page.wait_for_timeout(3000)
     messages_after = page.locator('[data-testid="stChatMessage"]').all_inner_texts()
     assert messages_after == messages_before, "a reload restores the conversation"
-    assert page.get_by_label("Whiteboard").input_value().startswith("req[Request]")
+    assert (
+        page.get_by_role("textbox", name="Whiteboard", exact=True)
+        .input_value()
+        .startswith("req[Request]")
+    )
     page.get_by_role("button", name="End interview").click()
     page.get_by_role("button", name="Yes, end and grade").click()
     page.get_by_text("Practise next").wait_for()
