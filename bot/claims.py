@@ -191,9 +191,14 @@ class ClaimMatcher:
 
     def _flags_for(self, cue: MistakeCue) -> list[int]:
         """The red flags a mistake cue detects: the case's own first (their challenge names
-        the case), then the framework's unless the cue is a mistake only where a case says so."""
+        the case), then the framework's unless the cue is a mistake only where a case says so.
+        A flag whose fix names the same thing ("keep the daily batch for graph features") is
+        left to its own `cue:` lines: naming the thing is not the mistake there."""
         attached = [
-            j for j, f in enumerate(self.flags) if any(cue.topic.search(w) for w in f.wordings)
+            j
+            for j, f in enumerate(self.flags)
+            if any(cue.topic.search(w) for w in f.wordings)
+            and not (f.fix and cue.topic.search(f.fix))
         ]
         case = [j for j in attached if not self.flags[j].id.startswith("framework/")]
         if case or cue.case_only:
