@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -64,6 +66,8 @@ def test_interview_answer_hint_concept_end_report_history(app) -> None:
     assert not at.exception, at.exception
     assert at.query_params["view"] == "report"
     assert any(m.label == "Overall" for m in at.metric)
+    chart = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert chart["encoding"]["x"]["axis"]["values"] == [0, 1, 2, 3, 4], "whole-number ticks"
     assert len(at.get("download_button")) == 4, "Markdown, HTML, JSON and the transcript"
     _button(at, "Read the conversation").click().run()
     assert not at.exception, at.exception

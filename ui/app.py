@@ -353,7 +353,12 @@ def stage_chart(report: Report) -> alt.Chart:
         alt.Chart(alt.Data(values=rows))
         .mark_bar()
         .encode(
-            x=alt.X("score:Q", scale=alt.Scale(domain=[0, 4]), title="score (0-4)"),
+            x=alt.X(
+                "score:Q",
+                scale=alt.Scale(domain=[0, 4]),
+                axis=alt.Axis(values=[0, 1, 2, 3, 4], format="d"),
+                title="score (0-4)",
+            ),
             y=alt.Y(
                 "stage:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelLimit=220)
             ),
