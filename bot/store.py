@@ -242,6 +242,23 @@ class SQLStore:
         return json.loads(row["report"]) if row else None
 
 
+def _switch_to_wal(conn: sqlite3.Connection) -> None:
+    """WAL mode, waiting for another process that is creating the same database: switching
+    the journal needs a lock that SQLite's busy timeout does not wait for."""
+    for attempt in range(WAL_ATTEMPTS):
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(0.1)
+
+
+#: Tries at switching a new database to WAL while another process holds it (0.1 s apart).
+WAL_ATTEMPTS = 100
+
+
 class SQLiteStore(SQLStore):
     """SQLite in WAL mode; safe to share between threads (a connection per thread)."""
 
@@ -256,7 +273,7 @@ class SQLiteStore(SQLStore):
         if conn is None:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
+            _switch_to_wal(conn)
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=30000")
             conn.execute("PRAGMA foreign_keys=ON")
