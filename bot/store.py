@@ -307,7 +307,7 @@ class PostgresStore(SQLStore):
     def __init__(self, url: str) -> None:
         self.url = url
         self._local = threading.local()
-        with self._write() as conn:
+        with self._write("mlsd-schema") as conn:  # two replicas creating the tables at once
             for statement in _SCHEMA.replace("REAL", "DOUBLE PRECISION").split(";"):
                 if statement.strip():
                     conn.execute(statement)
