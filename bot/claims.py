@@ -172,6 +172,10 @@ class ClaimMatcher:
     def fact_vectors(self) -> np.ndarray:
         return self.embed([f"{f.label or ''}: {f.text}" for f in self.case.facts])
 
+    def flag_closeness(self, texts: Sequence[str]) -> np.ndarray:
+        """(texts × flags): each text's best cosine to each red flag's wordings."""
+        return self._flags.best(self.embed(texts))
+
     def read(self, spans: list[Span]) -> Reading:
         """Point strengths and red-flag strengths of every span (injected spans score 0)."""
         vectors = self.embed([s.text for s in spans])

@@ -10,20 +10,19 @@ leaves the code's reading as it is.
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from bot.claims import ClaimMatcher
 from bot.cues import is_question, sentences
 from bot.errors import ModelError
 from bot.knowledge.sections import RedFlag
-from bot.llm import Chat, to_messages
+from bot.llm import Chat
 from bot.policy import MODEL_FLAG_CANDIDATES, MODEL_FLAG_TOPIC
 from bot.prompts import render
+from bot.structured import ask_structured
 
 log = logging.getLogger(__name__)
 MAX_REASKS = 1
@@ -59,8 +58,7 @@ class ModelFlagCheck:
     def __init__(self, chat: Chat, matcher: ClaimMatcher) -> None:
         self.chat = chat
         self.matcher = matcher
-        self._flags = [f for f in matcher.flags if "/estimates/" not in f.id]
-        self._vectors = [matcher.embed(f.wordings) for f in self._flags]
+        self._offerable = [j for j, f in enumerate(matcher.flags) if "/estimates/" not in f.id]
 
     def __call__(self, text: str) -> list[tuple[str, RedFlag]]:
         """(sentence, flag) pairs the model reads as stated mistakes; [] on any failure."""
@@ -80,32 +78,21 @@ class ModelFlagCheck:
         return [(claims[v.sentence - 1], by_id[v.flag]) for v in reply.mistakes] if reply else []
 
     def _nearby(self, claims: list[str]) -> list[RedFlag]:
-        if not claims or not self._flags:
+        """The flags closest in meaning to any of the sentences (the matcher's own flag
+        vectors, so nothing is embedded twice)."""
+        if not claims or not self._offerable:
             return []
-        vectors = self.matcher.embed(claims)
-        closeness = np.array([(v @ vectors.T).max() for v in self._vectors])
-        ranked = [int(j) for j in np.argsort(-closeness) if closeness[j] >= MODEL_FLAG_TOPIC]
-        return [self._flags[j] for j in ranked[:MODEL_FLAG_CANDIDATES]]
+        closeness = self.matcher.flag_closeness(claims).max(axis=0)[self._offerable]
+        ranked = [int(k) for k in np.argsort(-closeness) if closeness[k] >= MODEL_FLAG_TOPIC]
+        return [self.matcher.flags[self._offerable[k]] for k in ranked[:MODEL_FLAG_CANDIDATES]]
 
     def _ask(self, prompt: str, count: int, ids: set[str]) -> FlagCheckReply | None:
-        turns: list[tuple[str, str]] = [
-            ("user", "Which sentences state a listed mistake? JSON only.")
-        ]
-        for _ in range(MAX_REASKS + 1):
-            reply = self.chat.complete(to_messages(prompt, turns))
-            try:
-                data = json.loads(_json_part(reply))
-                return FlagCheckReply.model_validate(
-                    data, context={"sentences": count, "flags": ids}
-                )
-            except (json.JSONDecodeError, ValidationError) as error:
-                turns += [
-                    ("assistant", reply),
-                    ("user", f"Invalid reply: {str(error).splitlines()[0]}. JSON only, again."),
-                ]
-        return None
-
-
-def _json_part(text: str) -> str:
-    match = re.search(r"\{.*\}", text, re.DOTALL)
-    return match.group(0) if match else text
+        reply, _ = ask_structured(
+            self.chat,
+            prompt,
+            "Which sentences state a listed mistake? JSON only.",
+            FlagCheckReply,
+            {"sentences": count, "flags": ids},
+            MAX_REASKS,
+        )
+        return reply

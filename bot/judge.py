@@ -9,9 +9,8 @@ stage by one point at most, and the total is still computed in code.
 from __future__ import annotations
 
 import json
-import re
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from bot.cues import SENTENCE_BREAK
 from bot.errors import ModelError
@@ -19,9 +18,10 @@ from bot.evidence import candidate_spans
 from bot.grading import Report, StageGrade, finish_report
 from bot.injection import hidden_parts, looks_like_injection
 from bot.knowledge.cases import Case
-from bot.llm import Chat, to_messages
+from bot.llm import Chat
 from bot.prompts import render
 from bot.stages import STAGES, Stage
+from bot.structured import ask_structured
 from bot.transcript import Transcript
 
 MAX_REASKS = 2
@@ -71,34 +71,16 @@ def redacted_turns(transcript: Transcript) -> list[dict[str, str]]:
     return turns
 
 
-def _json_part(text: str) -> str:
-    match = re.search(r"\{.*\}", text, re.DOTALL)
-    return match.group(0) if match else text
-
-
 def ask_judge(chat: Chat, prompt: str, candidate_text: str) -> tuple[JudgeReply | None, int]:
     """The validated reply (or None) and the number of re-asks used."""
-    turns: list[tuple[str, str]] = [("user", "Grade the interview now. JSON only.")]
-    for attempt in range(MAX_REASKS + 1):
-        reply = chat.complete(to_messages(prompt, turns))
-        try:
-            data = json.loads(_json_part(reply))
-            return JudgeReply.model_validate(
-                data, context={"candidate_text": candidate_text}
-            ), attempt
-        except (json.JSONDecodeError, ValidationError) as error:
-            turns += [
-                ("assistant", reply),
-                ("user", f"Invalid reply: {_short(error)}. Reply again with corrected JSON only."),
-            ]
-    return None, MAX_REASKS
-
-
-def _short(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        first = error.errors()[0]
-        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
-    return str(error).splitlines()[0]
+    return ask_structured(
+        chat,
+        prompt,
+        "Grade the interview now. JSON only.",
+        JudgeReply,
+        {"candidate_text": candidate_text},
+        MAX_REASKS,
+    )
 
 
 def refine(report: Report, transcript: Transcript, case: Case, matcher, chat: Chat) -> Report:

@@ -5,7 +5,6 @@ searches it."""
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -17,23 +16,17 @@ import pytest
 
 from bot.index import chunk_all
 from bot.paths import knowledge_dir
-from tests.conftest import clean_env
+from tests.conftest import clean_env, free_port
 
 BIN = Path(sys.executable).parent
 CHROMA, MLSD = BIN / "chroma", BIN / "mlsd"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory):
     if not CHROMA.exists():
         pytest.skip("the chroma command (chromadb package) is not installed")
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [str(CHROMA), "run", "--path", str(tmp_path_factory.mktemp("chroma")), "--port", str(port)],
         stdout=subprocess.DEVNULL,

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
@@ -17,7 +16,7 @@ from bot.errors import (
 )
 from bot.llm import Chat, build_chat_model, to_messages
 from bot.llm_local import LlamaCppChatModel
-from tests.conftest import fake_chat
+from tests.conftest import fake_chat, free_port
 
 HELLO = [HumanMessage(content="hello")]
 
@@ -29,12 +28,6 @@ def _openai_settings(monkeypatch: pytest.MonkeyPatch, base_url: str, **extra: st
     for name, value in extra.items():
         monkeypatch.setenv(name, value)
     return load_settings()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_fake_model_streams_in_pieces() -> None:
@@ -86,7 +79,7 @@ def test_server_error_is_mapped_with_a_hint(monkeypatch, stub_server) -> None:
 
 
 def test_connection_refused_names_the_server(monkeypatch) -> None:
-    url = f"http://127.0.0.1:{_free_port()}/v1"
+    url = f"http://127.0.0.1:{free_port()}/v1"
     settings = _openai_settings(monkeypatch, url, MLSD_MAX_RETRIES="0")
     with pytest.raises(ModelUnavailableError, match=f"no server at {url} — is the server"):
         Chat.from_settings(settings).complete(HELLO)

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import clean_env
+from tests.conftest import clean_env, free_port
 
 MLSD = Path(sys.executable).parent / "mlsd"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _serving(port: int) -> bool:
@@ -44,7 +37,7 @@ def _processes_serving(port: int) -> list[int]:
 
 
 def test_sigterm_to_mlsd_ui_stops_the_app_and_leaves_no_process(tmp_path) -> None:
-    port = _free_port()
+    port = free_port()
     app = subprocess.Popen(
         [str(MLSD), "ui", "--port", str(port)],
         env=clean_env(tmp_path),

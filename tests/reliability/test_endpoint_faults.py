@@ -7,7 +7,6 @@ line replaces it and the user sees one clear notice. These tests check that prom
 
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
@@ -15,7 +14,7 @@ import pytest
 from bot.config import Settings
 from bot.engine import Engine
 from bot.transcript import Transcript
-from tests.conftest import calibration
+from tests.conftest import calibration, free_port
 from tests.openai_stub import StubServer
 from tests.reliability.conftest import record
 
@@ -30,12 +29,6 @@ FAULTS = [
     "notjson",
     "truncated",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +53,7 @@ def _engine(full_index_settings: Settings, base_url: str) -> Engine:
 def _arm(stub: StubServer, fault: str) -> str:
     stub.state.reply_fn = None
     if fault == "refused":
-        return f"http://127.0.0.1:{_free_port()}/v1"
+        return f"http://127.0.0.1:{free_port()}/v1"
     stub.state.mode = {"ratelimit_long": "ratelimit"}.get(fault, fault)
     stub.state.retry_after = "3600" if fault == "ratelimit_long" else "0"
     stub.state.hang_s = 5
