@@ -83,6 +83,13 @@ class Settings(BaseSettings):
     max_answer_chars: int = Field(
         8000, ge=100, validation_alias=_env("MLSD_MAX_ANSWER_CHARS", "max_answer_chars")
     )
+    auth: Literal["off", "header"] = Field("off", validation_alias=_env("MLSD_AUTH", "auth"))
+    auth_header: str = Field(
+        "X-Forwarded-User",
+        min_length=1,
+        pattern=r"^[A-Za-z0-9-]+$",
+        validation_alias=_env("MLSD_AUTH_HEADER", "auth_header"),
+    )
 
     @field_validator("openai_base_url")
     @classmethod
@@ -135,6 +142,8 @@ _ENV_NAMES = {
     "local_context": "MLSD_LOCAL_CONTEXT",
     "max_answer_chars": "MLSD_MAX_ANSWER_CHARS",
     "phrasing": "MLSD_PHRASING",
+    "auth": "MLSD_AUTH",
+    "auth_header": "MLSD_AUTH_HEADER",
 }
 
 

@@ -12,7 +12,7 @@ from bot.ask import ask as ask_notes
 from bot.claims import ClaimMatcher
 from bot.config import Settings
 from bot.embeddings import build_embeddings, embedding_id
-from bot.errors import InputError
+from bot.errors import AccessError, InputError, NotFoundError
 from bot.grading import LEVELS, Report, grade
 from bot.index import resolve_knowledge_dir
 from bot.interview import Interview, InterviewState, build_conductor, transcript_of
@@ -20,7 +20,7 @@ from bot.knowledge.cases import Case, get_case, load_cases
 from bot.knowledge.notes import framework_red_flags
 from bot.llm import Chat
 from bot.retrieval import Retriever, open_retriever
-from bot.store import SessionStore, open_store
+from bot.store import SessionInfo, SessionStore, open_store
 from bot.transcript import Transcript
 
 _MATCHERS: dict[tuple[str, str, str], ClaimMatcher] = {}
@@ -107,17 +107,47 @@ class Engine:
     # ---- interviews ------------------------------------------------------------------
 
     def new_interview(
-        self, case_id: str, level: str = "senior", minutes: float = 45, clock: str = "wall"
+        self,
+        case_id: str,
+        level: str = "senior",
+        minutes: float = 45,
+        clock: str = "wall",
+        owner: str | None = None,
     ) -> Interview:
         if level not in LEVELS:
             raise InputError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
         case = self.case(case_id)
         state = InterviewState(case_id=case.id, level=level, minutes=minutes)  # type: ignore[arg-type]
-        info = self.store.create(case.id, level, state.model_dump(mode="json"))
+        info = self.store.create(case.id, level, state.model_dump(mode="json"), owner=owner)
         return self._interview(info.id, case, state, clock)
 
-    def load_interview(self, session_id: str, clock: str = "wall") -> Interview:
-        info = self.store.get(session_id)
+    def session(self, session_id: str, user: str | None = None) -> SessionInfo:
+        """A session's summary. With a signed-in `user` (a shared deployment), only one of
+        theirs: another user's id is refused exactly as an unknown one is."""
+        try:
+            info = self.store.get(session_id)
+        except NotFoundError:
+            if user is None:
+                raise
+            info = None
+        if user is not None and (info is None or info.owner != user):
+            raise AccessError(
+                f"no session {session_id[:40]!r} among yours; History lists the ones you have"
+            )
+        return info
+
+    def sessions(self, user: str | None = None, limit: int = 100) -> list[SessionInfo]:
+        """The newest sessions first: all of them, or only the signed-in user's."""
+        return self.store.list(limit, owner=user)
+
+    def report(self, session_id: str, user: str | None = None) -> dict | None:
+        self.session(session_id, user)
+        return self.store.report(session_id)
+
+    def load_interview(
+        self, session_id: str, clock: str = "wall", user: str | None = None
+    ) -> Interview:
+        info = self.session(session_id, user)
         state = InterviewState.model_validate(self.store.state(session_id))
         return self._interview(info.id, self.case(info.case_id), state, clock)
 

@@ -24,6 +24,11 @@ class NotFoundError(MlsdError):
     """A case, session or file that does not exist."""
 
 
+class AccessError(NotFoundError):
+    """A session that is not the signed-in user's. A NotFoundError, and worded like one, so
+    a refused id tells nothing about whether someone else's session exists."""
+
+
 class ModelError(MlsdError):
     """Base class for failures talking to a chat model.
 

@@ -49,14 +49,17 @@ class SessionInfo(BaseModel):
     created_at: float = Field(default_factory=time.time)
     updated_at: float = Field(default_factory=time.time)
     overall_score: float | None = None
+    owner: str | None = None
 
 
 class SessionStore(Protocol):
-    def create(self, case_id: str, level: str, state: dict) -> SessionInfo: ...
+    def create(
+        self, case_id: str, level: str, state: dict, owner: str | None = None
+    ) -> SessionInfo: ...
 
     def get(self, session_id: str) -> SessionInfo: ...
 
-    def list(self, limit: int = 100) -> list[SessionInfo]: ...
+    def list(self, limit: int = 100, owner: str | None = None) -> list[SessionInfo]: ...
 
     def add_turn(self, session_id: str, turn: Turn, state: dict | None = None) -> Turn: ...
 
@@ -82,7 +85,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL,
     state TEXT NOT NULL,
-    overall_score REAL
+    overall_score REAL,
+    owner TEXT
 );
 CREATE TABLE IF NOT EXISTS turns (
     session_id TEXT NOT NULL REFERENCES sessions(id),
@@ -102,6 +106,10 @@ CREATE TABLE IF NOT EXISTS reports (
     created_at REAL NOT NULL
 );
 """
+
+#: Columns added after the first release, for databases created before them.
+_ADDED_COLUMNS = {"owner": "TEXT"}
+_OWNER_INDEX = "CREATE INDEX IF NOT EXISTS sessions_by_owner ON sessions (owner, created_at)"
 
 
 class SQLStore:
@@ -133,12 +141,16 @@ class SQLStore:
     def _all(self, query: str, params: tuple = ()) -> list[Any]:
         return self._execute(self._conn(), query, params).fetchall()
 
-    def create(self, case_id: str, level: str, state: dict) -> SessionInfo:
-        info = SessionInfo(id=uuid.uuid4().hex[:12], case_id=case_id, level=level)
+    def create(
+        self, case_id: str, level: str, state: dict, owner: str | None = None
+    ) -> SessionInfo:
+        """A new session; `owner` is the signed-in user when a deployment has several."""
+        info = SessionInfo(id=uuid.uuid4().hex[:12], case_id=case_id, level=level, owner=owner)
         with self._write() as conn:
             self._execute(
                 conn,
-                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                "INSERT INTO sessions (id, case_id, level, status, created_at, updated_at, "
+                "state, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     info.id,
                     case_id,
@@ -147,6 +159,7 @@ class SQLStore:
                     info.created_at,
                     info.updated_at,
                     json.dumps(state),
+                    owner,
                 ),
             )
         return info
@@ -160,8 +173,15 @@ class SQLStore:
     def get(self, session_id: str) -> SessionInfo:
         return _info(self._row(session_id))
 
-    def list(self, limit: int = 100) -> list[SessionInfo]:
-        rows = self._all("SELECT * FROM sessions ORDER BY created_at DESC LIMIT ?", (limit,))
+    def list(self, limit: int = 100, owner: str | None = None) -> list[SessionInfo]:
+        """The newest sessions first; only `owner`'s when one is given."""
+        if owner is None:
+            rows = self._all("SELECT * FROM sessions ORDER BY created_at DESC LIMIT ?", (limit,))
+        else:
+            rows = self._all(
+                "SELECT * FROM sessions WHERE owner = ? ORDER BY created_at DESC LIMIT ?",
+                (owner, limit),
+            )
         return [_info(row) for row in rows]
 
     def add_turn(self, session_id: str, turn: Turn, state: dict | None = None) -> Turn:
@@ -266,7 +286,14 @@ class SQLiteStore(SQLStore):
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self._conn().executescript(_SCHEMA)
+        conn = self._conn()
+        conn.executescript(_SCHEMA)
+        with self._write() as conn:
+            present = {row["name"] for row in conn.execute("PRAGMA table_info(sessions)")}
+            for name, kind in _ADDED_COLUMNS.items():
+                if name not in present:
+                    conn.execute(f"ALTER TABLE sessions ADD COLUMN {name} {kind}")
+            conn.execute(_OWNER_INDEX)
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -311,6 +338,9 @@ class PostgresStore(SQLStore):
             for statement in _SCHEMA.replace("REAL", "DOUBLE PRECISION").split(";"):
                 if statement.strip():
                     conn.execute(statement)
+            for name, kind in _ADDED_COLUMNS.items():
+                conn.execute(f"ALTER TABLE sessions ADD COLUMN IF NOT EXISTS {name} {kind}")
+            conn.execute(_OWNER_INDEX)
 
     def _conn(self) -> Any:
         conn = getattr(self._local, "conn", None)
@@ -356,6 +386,7 @@ def _info(row: sqlite3.Row) -> SessionInfo:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         overall_score=row["overall_score"],
+        owner=row["owner"],
     )
 
 

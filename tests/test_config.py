@@ -39,6 +39,8 @@ def test_environment_wins_over_dotenv(monkeypatch: pytest.MonkeyPatch) -> None:
         ("MLSD_TIMEOUT", "soon"),
         ("MLSD_MAX_RETRIES", "-1"),
         ("OPENAI_BASE_URL", "localhost:11434"),
+        ("MLSD_AUTH", "oauth"),
+        ("MLSD_AUTH_HEADER", "X User: alice"),
     ],
 )
 def test_bad_value_gives_one_line_error_naming_the_variable(

@@ -97,3 +97,32 @@ def test_unreachable_postgres_is_a_one_line_error() -> None:
 
     with pytest.raises(ConfigError, match=r"^MLSD_DATABASE_URL: cannot connect"):
         PostgresStore("postgresql://nobody@127.0.0.1:9/nothing")
+
+
+def test_sessions_are_listed_per_owner(store) -> None:
+    alice = store.create("news-feed", "senior", {}, owner="alice")
+    bob = store.create("news-feed", "senior", {}, owner="bob")
+    assert [s.id for s in store.list(owner="alice")] == [alice.id]
+    assert [s.id for s in store.list(owner="bob")] == [bob.id]
+    assert {s.id for s in store.list()} == {alice.id, bob.id}
+    assert store.get(bob.id).owner == "bob"
+
+
+def test_a_database_from_before_owners_is_upgraded_in_place(tmp_path) -> None:
+    import sqlite3
+
+    path = tmp_path / "sessions.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.execute(
+            "CREATE TABLE sessions (id TEXT PRIMARY KEY, case_id TEXT NOT NULL, level TEXT NOT "
+            "NULL, status TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL, "
+            "state TEXT NOT NULL, overall_score REAL)"
+        )
+        old.execute(
+            "INSERT INTO sessions VALUES ('old1', 'news-feed', 'mid', 'active', 1, 1, '{}', NULL)"
+        )
+    store = SQLiteStore(path)
+    assert store.get("old1").owner is None
+    store.create("news-feed", "senior", {}, owner="alice")
+    assert len(store.list(owner="alice")) == 1
+    assert "old1" in {s.id for s in store.list()}

@@ -69,6 +69,32 @@ def engine() -> Engine:
     return st.session_state.engine
 
 
+def viewer() -> str | None:
+    """Who is signed in, as the deployment's sign-in proxy says (`MLSD_AUTH=header`); None
+    on a machine of one's own, where every session is the user's."""
+    settings = engine().settings
+    if settings.auth == "off":
+        return None
+    return (st.context.headers.get(settings.auth_header) or "").strip()[:200] or None
+
+
+def signed_in() -> bool:
+    """With `MLSD_AUTH=header`, a request the proxy did not sign in is refused."""
+    settings = engine().settings
+    if settings.auth == "off":
+        return True
+    user = viewer()
+    if user is None:
+        st.error(
+            f"Sign-in required: this app expects its sign-in proxy to send the "
+            f"{settings.auth_header} header, and this request has none. Open the app through "
+            "the proxy's address."
+        )
+        return False
+    st.sidebar.caption(f"Signed in as {safe_md(user)}")
+    return True
+
+
 def sidebar_model_settings() -> None:
     st.sidebar.subheader("Chat model")
     st.sidebar.radio(
@@ -133,7 +159,7 @@ def start_form() -> None:
             "Preparing the interviewer: index and model (the first start takes longest)…"
         ):
             engine().warm_up()
-            interview = engine().new_interview(chosen, level, float(minutes))
+            interview = engine().new_interview(chosen, level, float(minutes), owner=viewer())
             "".join(interview.open())
         st.query_params["session"] = interview.session_id
         st.query_params["view"] = "interview"
@@ -189,11 +215,11 @@ def run_and_show(generator_factory, interview=None) -> None:
 
 def interview_view(session_id: str) -> None:
     try:
-        interview = engine().load_interview(session_id)
+        interview = engine().load_interview(session_id, user=viewer())
     except MlsdError as error:
         st.error(str(error))
         return
-    if interview.finished and engine().store.report(session_id):
+    if interview.finished and engine().report(session_id, viewer()):
         st.query_params["view"] = "report"
         st.rerun()
     st.header(f"{interview.case.title} · {interview.state.level}")
@@ -367,7 +393,7 @@ def stage_chart(report: Report) -> alt.Chart:
 
 
 def report_view(session_id: str) -> None:
-    data = engine().store.report(session_id)
+    data = engine().report(session_id, viewer())
     if data is None:
         st.info("This session has no report yet.")
         return
@@ -417,7 +443,7 @@ def drawing(source: str) -> None:
 
 def transcript_view(session_id: str) -> None:
     """The conversation after the interview: every turn, each drawing sent, the help used."""
-    interview = engine().load_interview(session_id)
+    interview = engine().load_interview(session_id, user=viewer())
     st.header(f"Conversation: {interview.case.title} · {interview.state.level}")
     last = ""
     for turn in interview.turns():
@@ -466,7 +492,7 @@ def downloads(report: Report, session_id: str) -> None:
     cols[2].download_button(
         "Download JSON", to_json(report), f"report-{session_id}.json", mime="application/json"
     )
-    transcript = engine().transcript(engine().load_interview(session_id))
+    transcript = engine().transcript(engine().load_interview(session_id, user=viewer()))
     cols[3].download_button(
         "Download transcript",
         transcript.model_dump_json(indent=2, exclude_none=True),
@@ -491,7 +517,7 @@ def ask_view() -> None:
 
 def history_view() -> None:
     st.header("History")
-    sessions = engine().store.list()
+    sessions = engine().sessions(viewer())
     if not sessions:
         st.info("No interviews yet.")
         return
@@ -522,7 +548,7 @@ def open_session(session_id: str, view: str) -> None:
 def progress_chart(sessions) -> None:
     rows = []
     for info in sorted(sessions, key=lambda s: s.created_at):
-        data = engine().store.report(info.id) if info.status == "graded" else None
+        data = engine().report(info.id, viewer()) if info.status == "graded" else None
         for stage, grade in (data or {}).get("stages", {}).items():
             rows.append(
                 {
@@ -552,13 +578,22 @@ def navigate() -> None:
     st.query_params["view"] = st.session_state.nav
     if st.session_state.nav == "interview" and st.query_params.get("view") == "interview":
         session = st.query_params.get("session")
-        if session and engine().store.get(session).status == "graded":
+        if session and _status(session) in ("graded", None):
             del st.query_params["session"]
+
+
+def _status(session_id: str) -> str | None:
+    try:
+        return engine().session(session_id, viewer()).status
+    except MlsdError:
+        return None
 
 
 def main() -> None:
     st.set_page_config(page_title="mlsd: ML system design mock interviewer", page_icon="🧭")
     try:
+        if not signed_in():
+            return
         sidebar_model_settings()
     except MlsdError as error:
         st.error(str(error))
