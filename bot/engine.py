@@ -132,7 +132,7 @@ class Engine:
             info = None
         if user is not None and (info is None or info.owner != user):
             raise AccessError(
-                f"no session {session_id[:40]!r} among yours; History lists the ones you have"
+                f"No session {session_id[:40]!r} among yours; History lists the ones you have."
             )
         return info
 

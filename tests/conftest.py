@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -169,9 +172,8 @@ def postgres_server() -> Iterator[str]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture
-def postgres_url(postgres_server: str) -> str:
-    """A fresh, empty database on the throwaway server."""
+def new_database(postgres_server: str) -> str:
+    """A fresh, empty database on the throwaway server; returns its URL."""
     import uuid
 
     import psycopg
@@ -182,6 +184,11 @@ def postgres_url(postgres_server: str) -> str:
     return f"{postgres_server}/{name}"
 
 
+@pytest.fixture
+def postgres_url(postgres_server: str) -> str:
+    return new_database(postgres_server)
+
+
 def free_port() -> int:
     """A port on 127.0.0.1 that nothing listens on now (for servers the tests start)."""
     import socket
@@ -189,3 +196,43 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+BIN = Path(sys.executable).parent
+CHROMA, MLSD = BIN / "chroma", BIN / "mlsd"
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
+    """Poll a server the tests started until it answers; fail if it exits or times out."""
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"the server behind {url} exited with {process.returncode}")
+            if time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"nothing answered at {url} within {seconds:.0f} s")
+            time.sleep(0.5)
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory) -> Iterator[str]:
+    """A `chroma run` server (from the chromadb package) on loopback, one per test module."""
+    if not CHROMA.exists():
+        pytest.skip("the chroma command (chromadb package) is not installed")
+    port = free_port()
+    server = subprocess.Popen(
+        [str(CHROMA), "run", "--path", str(tmp_path_factory.mktemp("chroma")), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(f"{url}/api/v2/heartbeat", server, 60)
+    yield url
+    server.terminate()
+    server.wait(timeout=30)

@@ -6,44 +6,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import chromadb
-import pytest
 
 from bot.index import chunk_all
 from bot.paths import knowledge_dir
-from tests.conftest import clean_env, free_port
-
-BIN = Path(sys.executable).parent
-CHROMA, MLSD = BIN / "chroma", BIN / "mlsd"
-
-
-@pytest.fixture(scope="module")
-def chroma_url(tmp_path_factory):
-    if not CHROMA.exists():
-        pytest.skip("the chroma command (chromadb package) is not installed")
-    port = free_port()
-    server = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(tmp_path_factory.mktemp("chroma")), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2)
-            break
-        except OSError:
-            assert time.monotonic() < deadline, "the Chroma server did not start"
-            time.sleep(0.5)
-    yield url
-    server.terminate()
-    server.wait(timeout=30)
+from tests.conftest import MLSD, clean_env
 
 
 def _replica_env(tmp_path: Path, name: str, chroma_url: str) -> dict[str, str]:

@@ -5,34 +5,14 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from bot.stages import STAGES
-from tests.conftest import clean_env, free_port
-
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (make test installs it)"
-)
+from tests.conftest import clean_env, free_port, wait_until_up
+from tests.e2e.conftest import ARTIFACTS, ROOT, send
 
 
 @pytest.fixture(scope="module")
@@ -49,41 +29,10 @@ def app_url(tmp_path_factory):
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        server.kill()
-        pytest.fail("the app did not start")
+    wait_until_up(f"{url}/_stcore/health", server)
     yield url
     os.killpg(server.pid, 15)
     server.wait(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
-
-
-def _send(page, text: str) -> None:
-    before = page.locator('[data-testid="stChatMessage"]').count()
-    box = page.get_by_test_id("stChatInputTextArea")
-    box.fill(text)
-    box.press("Enter")
-    page.wait_for_function(
-        f"document.querySelectorAll('[data-testid=\"stChatMessage\"]').length >= {before + 2}",
-        timeout=120_000,
-    )
-    page.wait_for_timeout(1500)
 
 
 def test_whole_interview_to_report_with_reload(app_url, browser) -> None:
@@ -95,13 +44,13 @@ def test_whole_interview_to_report_with_reload(app_url, browser) -> None:
     page.get_by_role("button", name="Start interview").click()
     page.get_by_test_id("stChatInputTextArea").wait_for()
     page.wait_for_timeout(1500)
-    _send(page, "What is the business goal, and what scale are we talking about?")
+    send(page, "What is the business goal, and what scale are we talking about?")
     board = page.get_by_role("textbox", name="Whiteboard", exact=True)
     board.fill("req[Request] --> cg[Candidate generation]\ncg -->|top 500| rank[Ranker]")
     board.press("Control+Enter")
     page.locator('[data-testid="stGraphVizChart"] svg').wait_for()
     page.screenshot(path=str(ARTIFACTS / "whiteboard.png"), full_page=True)
-    _send(
+    send(
         page,
         "I would frame it as a ranking problem with a two-stage funnel because the "
         "catalogue is large: candidate generation, then a ranker.",
