@@ -16,7 +16,8 @@ from bot.errors import (
 )
 from bot.llm import Chat, build_chat_model, to_messages
 from bot.llm_local import LlamaCppChatModel
-from tests.conftest import fake_chat, free_port
+from bot.throwaway import free_port
+from tests.conftest import fake_chat
 
 HELLO = [HumanMessage(content="hello")]
 

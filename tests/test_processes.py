@@ -9,7 +9,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import clean_env, free_port
+from bot.throwaway import free_port
+from tests.conftest import clean_env
 
 MLSD = Path(sys.executable).parent / "mlsd"
 

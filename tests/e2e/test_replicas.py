@@ -12,7 +12,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.conftest import MLSD, clean_env, free_port, new_database, wait_until_up
+from bot.throwaway import free_port, new_database
+from tests.conftest import MLSD, clean_env, wait_until_up
 from tests.e2e.conftest import ARTIFACTS, messages, send
 
 ANSWERS = [
@@ -89,7 +90,7 @@ def test_a_session_moves_between_replicas_and_stays_its_users(topology, browser)
     session = parse_qs(urlparse(alice.url).query)["session"][0]
     on_a = messages(alice)
 
-    _open(alice, f"{topology.b}/?session={session}&view=interview", "End interview")
+    _open(alice, f"{topology.b}/?session={session}", "End interview")
     assert messages(alice) == on_a, "replica B shows the conversation replica A saved"
     send(alice, ANSWERS[2])
     alice.get_by_role("button", name="End interview").click()
@@ -98,19 +99,19 @@ def test_a_session_moves_between_replicas_and_stays_its_users(topology, browser)
     overall_on_b = alice.get_by_test_id("stMetricValue").inner_text()
     alice.screenshot(path=str(ARTIFACTS / "replica-b-report.png"), full_page=True)
 
-    _open(alice, f"{topology.a}/?session={session}&view=report", "Practise next")
+    _open(alice, f"{topology.a}/report?session={session}", "Practise next")
     assert alice.get_by_test_id("stMetricValue").inner_text() == overall_on_b
-    _open(alice, f"{topology.a}/?session={session}&view=transcript", "Back to the report")
+    _open(alice, f"{topology.a}/transcript?session={session}", "Back to the report")
     conversation = "\n".join(messages(alice))
     assert all(answer in conversation for answer in ANSWERS), "one transcript, both replicas"
     for url in (topology.a, topology.b):
-        _open(alice, f"{url}/?view=history", "History")
+        _open(alice, f"{url}/history", "History")
         assert alice.get_by_text(overall_on_b.split("/")[0], exact=True).count() == 1
 
     bob = _page_as(browser, "bob")
-    _open(bob, f"{topology.b}/?view=history", "No interviews yet.")
-    _open(bob, f"{topology.a}/?session={session}&view=interview", "among yours")
-    _open(bob, f"{topology.b}/?session={session}&view=report", "among yours")
+    _open(bob, f"{topology.b}/history", "No interviews yet.")
+    _open(bob, f"{topology.a}/?session={session}", "among yours")
+    _open(bob, f"{topology.b}/report?session={session}", "among yours")
     page_text = bob.locator("body").inner_text()
     assert not any(answer[:40] in page_text for answer in ANSWERS), "nothing of alice's shows"
     bob.screenshot(path=str(ARTIFACTS / "replica-refused.png"), full_page=True)
@@ -125,7 +126,7 @@ def test_a_request_without_the_user_header_is_refused(topology, browser) -> None
 def test_both_replicas_search_the_one_shared_index(topology, browser) -> None:
     page = _page_as(browser, "carol")
     for url in (topology.a, topology.b):
-        _open(page, f"{url}/?view=ask", "Concept Q&A")
+        _open(page, f"{url}/concepts", "Concept Q&A")
         box = page.get_by_role("textbox", name="Ask about a concept")
         box.fill("What does NDCG measure?")
         box.press("Enter")

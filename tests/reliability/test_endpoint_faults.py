@@ -13,8 +13,9 @@ import pytest
 
 from bot.config import Settings
 from bot.engine import Engine
+from bot.throwaway import free_port
 from bot.transcript import Transcript
-from tests.conftest import calibration, free_port
+from tests.conftest import calibration
 from tests.openai_stub import StubServer
 from tests.reliability.conftest import record
 
