@@ -12,6 +12,7 @@ import click
 
 from bot import __version__
 from bot.errors import MlsdError
+from bot.stages import STAGES, Stage
 
 
 def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -317,6 +318,12 @@ def _diagram_lines(lines: Any) -> str:
     help="Write the report here (.json, plus .md and .html beside it).",
 )
 @click.option("--resume", "resume_id", default=None, help="Continue an interrupted session.")
+@click.option(
+    "--drill",
+    type=click.Choice([s.value for s in STAGES]),
+    default=None,
+    help="A short drill that starts at this stage (try --minutes 12).",
+)
 @_user_errors
 def interview(
     case_id: str | None,
@@ -326,6 +333,7 @@ def interview(
     transcript_out: str | None,
     report_out: str | None,
     resume_id: str | None,
+    drill: str | None,
 ) -> None:
     """A mock interview in the terminal (/hint, /ask QUESTION, /diagram, /end)."""
     from bot.errors import InputError
@@ -343,7 +351,8 @@ def interview(
         if session.pending_answer() is not None:
             _show(session.resume_pending())
     else:
-        session = engine.new_interview(case_id, level, minutes, clock=clock)
+        start = Stage(drill) if drill else None
+        session = engine.new_interview(case_id, level, minutes, clock=clock, start_stage=start)
         click.echo(f"session {session.session_id} · {session.case.title} · {level}", err=True)
         _show(session.open())
     lines = iter(scripted) if scripted is not None else _stdin_lines()

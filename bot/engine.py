@@ -17,9 +17,11 @@ from bot.grading import LEVELS, Report, grade
 from bot.index import resolve_knowledge_dir
 from bot.interview import Interview, InterviewState, build_conductor, transcript_of
 from bot.knowledge.cases import Case, get_case, load_cases
-from bot.knowledge.notes import framework_red_flags
+from bot.knowledge.notes import KnowledgeNote, framework_red_flags, read_note
 from bot.llm import Chat
+from bot.practice import DrillPlan, plan_drill, previous_attempt
 from bot.retrieval import Retriever, open_retriever
+from bot.stages import Stage
 from bot.store import SessionInfo, SessionStore, open_store
 from bot.transcript import Transcript
 
@@ -113,11 +115,13 @@ class Engine:
         minutes: float = 45,
         clock: str = "wall",
         owner: str | None = None,
+        start_stage: Stage | None = None,
     ) -> Interview:
+        """A new session; `start_stage` makes it a drill that starts at that stage."""
         if level not in LEVELS:
             raise InputError(f"unknown level {level!r}; choose one of {', '.join(LEVELS)}")
         case = self.case(case_id)
-        state = InterviewState(case_id=case.id, level=level, minutes=minutes)  # type: ignore[arg-type]
+        state = InterviewState(case_id=case.id, level=level, minutes=minutes, drill=start_stage)  # type: ignore[arg-type]
         info = self.store.create(case.id, level, state.model_dump(mode="json"), owner=owner)
         return self._interview(info.id, case, state, clock)
 
@@ -143,6 +147,19 @@ class Engine:
     def report(self, session_id: str, user: str | None = None) -> dict | None:
         self.session(session_id, user)
         return self.store.report(session_id)
+
+    def previous_report(self, session_id: str, user: str | None = None) -> dict | None:
+        """The report of this user's previous graded attempt on the same case, if any."""
+        earlier = previous_attempt(self.session(session_id, user), self.sessions(user, 1000))
+        return self.store.report(earlier.id) if earlier else None
+
+    def plan_drill(self, user: str | None, weakest_in: Report) -> DrillPlan:
+        """The next drill: the report's weakest stage, on a case this user has not done lately."""
+        return plan_drill(weakest_in, list(self.cases()), self.sessions(user, 1000))
+
+    def note(self, source: str) -> KnowledgeNote:
+        """A note of the knowledge folder by its citation path (nothing outside the folder)."""
+        return read_note(self.knowledge_root, source)
 
     def load_interview(
         self, session_id: str, clock: str = "wall", user: str | None = None

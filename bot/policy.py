@@ -173,3 +173,7 @@ MAX_TURN_SECONDS = 600.0
 #: small and the model's choice sharp).
 MODEL_FLAG_TOPIC = 0.40
 MODEL_FLAG_CANDIDATES = 6
+
+#: Minutes of a drill started from a report: one stage's budget (5-10 minutes in a 45-minute
+#: round) plus room for the follow-ups, inside the 10-15 minutes a short practice should take.
+DRILL_MINUTES = 12.0

@@ -90,7 +90,8 @@ def _stage_targets(stage: Stage) -> set[Phase]:
 
 
 TRANSITIONS: dict[Phase, set[Phase]] = {
-    Phase.INTRO: {Phase.CLARIFY_REQUIREMENTS, Phase.WRAP_UP},
+    # An interview opens at clarifying; a drill opens at the stage it practises.
+    Phase.INTRO: {Phase(s.value) for s in STAGES} | {Phase.WRAP_UP},
     **{Phase(s.value): _stage_targets(s) for s in STAGES},
     Phase.WRAP_UP: {Phase.DONE},
     Phase.DONE: set(),

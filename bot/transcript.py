@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from bot.errors import InputError
+from bot.stages import Stage
 
 
 class TranscriptTurn(BaseModel):
@@ -30,6 +31,8 @@ class Transcript(BaseModel):
     level: str | None = None
     help_used: list[dict] = []
     time_per_stage: dict[str, float] = {}
+    #: A drill's first stage: the interview started there, not at clarifying.
+    drill: Stage | None = None
 
     @field_validator("case")
     @classmethod

@@ -53,6 +53,7 @@ class StubState:
         self.requests = 0
         self.bodies: list[dict] = []
         self.reply_fn = None
+        self.models = ["stub-model"]
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -60,6 +61,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         return
+
+    def do_GET(self) -> None:
+        if self.path.endswith("/models"):
+            self._send_json(200, {"object": "list", "data": [{"id": m} for m in self.state.models]})
+        else:
+            self._send_json(404, {"error": {"message": "not found"}})
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", 0))

@@ -183,6 +183,36 @@ def test_interview_unattended_writes_transcript_and_report(
     assert any(s["case_id"] == "news-feed" for s in json.loads(listing.stdout))
 
 
+def test_a_drill_in_the_terminal_starts_at_its_stage(
+    runner, monkeypatch, full_index_settings, tmp_path
+) -> None:
+    from bot.testing import repeating_chat
+
+    _use_index(monkeypatch, full_index_settings)
+    monkeypatch.setattr(Chat, "from_settings", classmethod(lambda cls, s: repeating_chat("Ok.")))
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(["I'd watch calibration and feature drift on dashboards."]))
+    result = runner.invoke(
+        cli,
+        [
+            "interview",
+            "--case",
+            "news-feed",
+            "--drill",
+            "monitoring",
+            "--minutes",
+            "12",
+            "--answers",
+            str(answers),
+            "--report-out",
+            str(tmp_path / "r.json"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "A short drill on monitoring" in result.stdout
+    assert json.loads((tmp_path / "r.json").read_text())["drill"] == "monitoring"
+
+
 def test_interview_needs_a_case(runner) -> None:
     result = runner.invoke(cli, ["interview"])
     assert result.exit_code == 1

@@ -67,6 +67,18 @@ def test_the_clock_is_kept_with_the_session_across_reloads(engine, monkeypatch) 
     assert state.stages[Stage.CLARIFY_REQUIREMENTS].seconds == state.elapsed_s
 
 
+def test_the_minutes_before_end_count_for_the_stage(engine, monkeypatch) -> None:
+    wall = FakeClock()
+    monkeypatch.setattr(bot.clock, "now", wall)
+    session = engine.new_interview("news-feed")
+    "".join(session.open())
+    wall.advance(60)
+    "".join(session.respond("How many users are there?"))
+    wall.advance(180)
+    report = engine.finish(engine.load_interview(session.session_id))
+    assert report.time_per_stage["clarify_requirements"] == 4.0, "60 s + the 180 s before End"
+
+
 def test_kill_9_mid_interview_loses_no_committed_turn(full_index_settings, engine) -> None:
     env = {
         **os.environ,

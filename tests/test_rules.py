@@ -229,8 +229,11 @@ def test_transitions_allow_only_real_moves() -> None:
     with pytest.raises(TransitionError):
         check_transition(Phase.MONITORING, Phase.FRAME_ML_TASK)
     assert check_transition(Phase.MONITORING, Phase.FRAME_ML_TASK, [Stage.FRAME_ML_TASK])
+    assert check_transition(Phase.INTRO, Phase.EVALUATION), "a drill opens at its stage"
     with pytest.raises(TransitionError):
-        check_transition(Phase.INTRO, Phase.EVALUATION)
+        check_transition(Phase.INTRO, Phase.DONE)
+    with pytest.raises(TransitionError):
+        check_transition(Phase.WRAP_UP, Phase.EVALUATION)
 
 
 @pytest.mark.parametrize(

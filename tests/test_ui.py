@@ -37,6 +37,11 @@ def _button(at: AppTest, label: str):
     return next(b for b in at.button if b.label == label)
 
 
+def _page(at: AppTest) -> str:
+    """The page on screen, by its heading."""
+    return at.header[0].value if at.header else ""
+
+
 def _chat_texts(at: AppTest) -> list[str]:
     return [m.markdown[0].value for m in at.chat_message if m.markdown]
 
@@ -60,25 +65,30 @@ def test_interview_answer_hint_concept_end_report_history(app) -> None:
     at.text_input(key="concept_q").set_value("what is NDCG again?")
     _button(at, "Ask").click().run()
     assert any("ranking\\-metrics" in t or "ranking-metrics" in t for t in _chat_texts(at))
+    assert any("You asked: what is NDCG again?" in c.value for c in at.caption), (
+        "the concept answer shows its question"
+    )
     _button(at, "End interview").click().run()
-    assert at.query_params.get("view") != "report", "End asks for a confirmation first"
+    assert not _page(at).startswith("Report"), "End asks for a confirmation first"
     _button(at, "Yes, end and grade").click().run()
     assert not at.exception, at.exception
-    assert at.query_params["view"] == "report"
+    assert _page(at).startswith("Report:") and at.query_params["session"] == session
     assert any(m.label == "Overall" for m in at.metric)
     chart = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     assert chart["encoding"]["x"]["axis"]["values"] == [0, 1, 2, 3, 4], "whole-number ticks"
     assert len(at.get("download_button")) == 4, "Markdown, HTML, JSON and the transcript"
     _button(at, "Read the conversation").click().run()
     assert not at.exception, at.exception
-    assert at.query_params["view"] == "transcript"
+    assert _page(at).startswith("Conversation:")
     assert "What is the scale?" in _chat_texts(at), "the conversation can be read again"
     _button(at, "Back to the report").click().run()
-    assert at.query_params["view"] == "report"
-    at.query_params["view"] = "history"
+    assert _page(at).startswith("Report:")
+    at.query_params.clear()
+    at.query_params["view"] = "history"  # an old-style link still opens its page
     at.run()
     assert not at.exception, at.exception
-    assert any(m.value == "news-feed" for m in at.markdown), "history lists the session"
+    assert _page(at) == "History"
+    assert any(m.value == "News feed ranking" for m in at.markdown), "history shows titles"
     assert any(b.label == "Report" for b in at.button)
 
 
@@ -127,7 +137,7 @@ def test_slash_commands_typed_in_the_chat_work_as_in_the_terminal(app) -> None:
     assert any("unknown command '/frobnicate'" in e.value for e in at.error)
     at.chat_input[0].set_value("/end").run()
     assert not at.exception, at.exception
-    assert at.query_params["view"] == "report"
+    assert _page(at).startswith("Report:")
 
 
 def test_candidate_html_is_shown_as_text(app) -> None:
@@ -142,7 +152,10 @@ def test_concept_page(app) -> None:
     app.query_params["view"] = "ask"
     app.run()
     app.text_input[0].set_value("When should I prefer PR-AUC over ROC-AUC?").run()
-    assert any("roc-auc-vs-pr-auc" in c.value for c in app.caption)
+    assert not app.exception, app.exception
+    cited = [e for e in app.expander if "roc-auc-vs-pr-auc" in e.label]
+    assert cited, "a citation names its note"
+    assert any("PR-AUC" in m.value for m in cited[0].markdown), "and opens to the note itself"
 
 
 def test_history_resumes_an_unfinished_interview(app) -> None:
@@ -155,8 +168,8 @@ def test_history_resumes_an_unfinished_interview(app) -> None:
     assert resume
     resume[0].click().run()
     assert not at.exception, at.exception
-    assert at.query_params["view"] == "interview"
-    assert at.query_params["session"] == session or at.query_params["session"]
+    assert at.query_params["session"] == session
+    assert _page(at).startswith("Video")
 
 
 def test_unreachable_model_is_one_clear_message(monkeypatch, full_index_settings) -> None:
@@ -188,3 +201,82 @@ def test_the_whiteboard_renders_is_read_by_the_interviewer_and_survives_a_reload
     fresh.query_params["session"] = at.query_params["session"]
     fresh.run()
     assert fresh.text_area[0].value.startswith("req[Request] --> rank(Deep ranker)")
+
+
+def _finish(at: AppTest) -> AppTest:
+    at.chat_input[0].set_value("/end").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_drill_starts_from_the_report_at_the_weakest_stage(app) -> None:
+    at = _start(app)
+    at.chat_input[0].set_value("What is the scale?").run()
+    _finish(at)
+    drill = next(b for b in at.button if b.label.startswith("Start a 12-minute drill"))
+    assert "Clarifying requirements" not in drill.label, "clarifying was practised, not weakest"
+    assert "News feed ranking" not in drill.label, "a drill picks a case not done recently"
+    drill.click().run()
+    assert not at.exception, at.exception
+    opening = _chat_texts(at)[0]
+    assert opening.startswith("A short drill on"), opening
+    assert "▶" in at.markdown[0].value and "✓ Clarify" not in at.markdown[0].value
+
+
+def test_the_report_compares_with_the_last_attempt_on_the_case(app) -> None:
+    at = _finish(_start(app, "eta-prediction"))
+    _button(at, "New interview").click().run()
+    at = _start(at, "eta-prediction")
+    at.chat_input[0].set_value("Who uses the ETA, and how accurate must it be?").run()
+    _finish(at)
+    assert any(m.value.startswith("**Since your last attempt on this case:**") for m in at.markdown)
+
+
+def test_history_shows_trends_by_attempt_with_readable_stage_names(app) -> None:
+    _finish(_start(app, "smart-compose"))
+    app.query_params.clear()
+    app.query_params["view"] = "history"
+    app.run()
+    assert not app.exception, app.exception
+    specs = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
+    stages = next(s for s in specs if "facet" in s.get("encoding", {}))
+    names = stages["encoding"]["color"]["scale"]["domain"]
+    assert names[:3] == ["Clarify", "Frame", "Data"], "stage names a reader knows"
+    assert len(set(stages["encoding"]["color"]["scale"]["range"])) == 7, "seven distinct colours"
+    assert any(s["encoding"]["x"]["field"] == "attempt" for s in specs)
+    case_filter = app.selectbox(key="history_case")
+    case_filter.set_value("smart-compose").run()
+    assert not app.exception, app.exception
+    assert all(m.value != "News feed ranking" for m in app.markdown)
+
+
+def test_the_start_page_says_how_it_works(app) -> None:
+    guide = next(e for e in app.expander if e.label == "How it works")
+    assert any("Seven stages" in m.value for m in guide.markdown)
+
+
+def test_local_servers_are_offered_in_the_model_settings(app, monkeypatch) -> None:
+    import bot.local_servers
+    from tests.openai_stub import StubServer
+
+    with StubServer() as stub:
+        port = int(stub.base_url.rsplit(":", 1)[1].split("/")[0])
+        monkeypatch.setattr(bot.local_servers, "USUAL_PORTS", {port: "Ollama"})
+        app.sidebar.radio(key="model_choice").set_value("server").run()
+        assert not app.exception, app.exception
+        found = app.sidebar.selectbox(key="local_choice")
+        assert found.options == ["Ollama: stub-model"]
+        next(b for b in app.sidebar.button if b.label == "Use this model").click().run()
+        assert app.sidebar.text_input(key="base_url").value == stub.base_url
+        assert app.sidebar.text_input(key="model_name").value == "stub-model"
+
+
+def test_model_errors_speak_of_the_fields_on_screen(monkeypatch, full_index_settings) -> None:
+    monkeypatch.setenv("MLSD_DATA_DIR", str(full_index_settings.data_dir))
+    app = AppTest.from_file(str(ui_app_path()), default_timeout=TIMEOUT).run()
+    app.sidebar.radio(key="model_choice").set_value("server").run()
+    next(b for b in app.sidebar.button if b.label == "Test connection").click().run()
+    assert not app.exception, app.exception
+    (error,) = [e.value for e in app.sidebar.error]
+    assert error.startswith("No API key: type one in the API key field"), error
+    assert "OPENAI_API_KEY" not in error and ".env" not in error

@@ -232,6 +232,7 @@ def finish_report(
         time_per_stage=transcript.time_per_stage,
         graded_by=graded_by,
         diagram=drawn[-1][1] if (drawn := transcript.diagram_turns()) else None,
+        drill=transcript.drill,
     )
 
 

@@ -67,6 +67,8 @@ class Report(BaseModel):
     graded_by: str = "code only"
     #: The whiteboard as the candidate left it (its source text), when they drew one.
     diagram: str | None = None
+    #: A drill's first stage: the earlier stages were not part of the interview.
+    drill: Stage | None = None
 
     def contract(self) -> dict:
         """The report JSON of the contract (plus extra keys, which readers ignore)."""

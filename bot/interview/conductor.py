@@ -102,6 +102,8 @@ class InterviewState(BaseModel):
     skipped: list[Stage] = Field(default_factory=list)
     help_used: list[dict] = Field(default_factory=list)
     elapsed_s: float = 0.0
+    #: A drill starts at this stage (short practice of one stage), not at clarifying.
+    drill: Stage | None = None
     #: When the last turn ended (bot.clock, epoch seconds); kept with the session so the
     #: clock survives reruns, reloads and resumes.
     last_turn_at: float | None = None
@@ -149,16 +151,25 @@ class Moment:
         return self.state.stages[self.stage]
 
 
-def opening(case: Case, state: InterviewState) -> Decision:
-    text = (
-        f"{case.problem} It's your interview: take it wherever you think it should go. "
-        "How would you like to start?"
-    )
-    state.phase = check_transition(state.phase, Phase.CLARIFY_REQUIREMENTS)
-    state.stages[Stage.CLARIFY_REQUIREMENTS].visited = True
+def opening(case: Case, state: InterviewState, drill_question: str = "") -> Decision:
+    """The first line: the problem and an open start, or for a drill, straight to its stage."""
+    if state.drill is not None:
+        stage, question = state.drill, drill_question
+        text = (
+            f"A short drill on {STAGE_NAMES[stage]}. {case.problem} Take the earlier stages as "
+            f"agreed; we start here. {question}"
+        )
+    else:
+        stage, question = Stage.CLARIFY_REQUIREMENTS, "How would you like to start?"
+        text = (
+            f"{case.problem} It's your interview: take it wherever you think it should go. "
+            f"{question}"
+        )
+    state.phase = check_transition(state.phase, Phase(stage.value))
+    state.stages[stage].visited = True
     state.asked.append(text)
-    state.question = "How would you like to start?"
-    return Decision(action="opening", text=text, stage=Stage.CLARIFY_REQUIREMENTS, kind="opening")
+    state.question = question
+    return Decision(action="opening", text=text, stage=stage, kind="opening")
 
 
 ConceptAnswerer = Callable[[str], tuple[str, list[str]] | None]
@@ -185,6 +196,9 @@ class Conductor:
         self.answer_concept = answer_concept
 
     # ---- the decision -----------------------------------------------------------------
+
+    def opening(self, state: InterviewState) -> Decision:
+        return opening(self.case, state, self._opener(state.drill) if state.drill else "")
 
     def elapsed(self, state: InterviewState, seconds: float) -> None:
         state.elapsed_s += seconds
@@ -283,7 +297,11 @@ class Conductor:
         return len(state.stages[stage].covered) / max(1, len(self.case.rubric(stage)))
 
     def _budget_s(self, state: InterviewState, stage: Stage) -> float:
-        return self.budgets[stage] * 60 * state.minutes / 45
+        """The stage's share of the interview's minutes, among the stages it covers (all
+        seven, or a drill's from its first stage on)."""
+        first = state.drill.index if state.drill else 0
+        planned = sum(self.budgets[s] for s in STAGES[first:])
+        return self.budgets[stage] * 60 * state.minutes / planned
 
     # ---- moves --------------------------------------------------------------------------
 

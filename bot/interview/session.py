@@ -18,7 +18,7 @@ from bot.claims import ClaimMatcher
 from bot.diagram import parse_diagram
 from bot.errors import InputError, ModelError
 from bot.flag_check import ModelFlagCheck
-from bot.interview.conductor import Conductor, Decision, InterviewState, opening
+from bot.interview.conductor import Conductor, Decision, InterviewState
 from bot.knowledge.cases import Case
 from bot.knowledge.notes import concept_notes, framework_notes
 from bot.llm import Chat, to_messages
@@ -62,7 +62,7 @@ class Interview:
 
     def open(self) -> Iterator[str]:
         """The opening line (only for a new session)."""
-        decision = opening(self.case, self.state)
+        decision = self.conductor.opening(self.state)
         self.state.last_turn_at = clock.now()
         yield from self._deliver(decision, "")
 
@@ -155,6 +155,9 @@ class Interview:
         yield from self._deliver(decision, "")
 
     def end(self) -> None:
+        """End now; on the wall clock the time since the last turn counts for its stage."""
+        if self.clock != "spoken" and not self.finished:
+            self._tick("")
         self.conductor.end_now(self.state)
         self.store.save_state(self.session_id, self.state.model_dump(mode="json"))
         self.store.set_status(self.session_id, "ended")
@@ -306,5 +309,6 @@ def transcript_of(case_id: str, level: str, turns: list[Turn], state: InterviewS
             for t in turns
         ],
         "help_used": state.help_used,
+        **({"drill": state.drill.value} if state.drill else {}),
         "time_per_stage": {s.value: round(state.stages[s].seconds / 60, 1) for s in STAGES},
     }

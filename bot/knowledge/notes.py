@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.errors import NotFoundError
 from bot.knowledge.sections import (
     RED_FLAGS_GROUP,
     NoteFormatError,
@@ -135,3 +136,28 @@ def note_files(root: Path) -> list[Path]:
 def framework_red_flags(root: Path) -> list[RedFlag]:
     """Mistakes that apply to every case, from the framework notes."""
     return [flag for note in framework_notes(root).values() for flag in note.red_flags]
+
+
+class KnowledgeNote(BaseModel):
+    """A note as a reader opens it from a citation: its title and its Markdown body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: str
+    title: str
+    body: str
+
+
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+def read_note(root: Path, source: str) -> KnowledgeNote:
+    """The note at `source` (a path relative to the knowledge folder, as citations give it),
+    with links reduced to their text; a path outside the folder is NotFoundError."""
+
+    path = (root / source).resolve()
+    if path.suffix != ".md" or not path.is_file() or not path.is_relative_to(root.resolve()):
+        raise NotFoundError(f"no note {source!r} in the knowledge folder")
+    meta, body = split_front_matter(path.read_text(encoding="utf-8"), source)
+    title = str(meta.get("title") or _first_heading(body) or path.stem)
+    return KnowledgeNote(source=source, title=title, body=_LINK.sub(r"\1", body))
