@@ -84,3 +84,21 @@ def test_a_cited_note_opens_but_nothing_outside_the_notes(engine) -> None:
     for outside in ("../pyproject.toml", "/etc/passwd", "concepts/missing.md"):
         with pytest.raises(NotFoundError):
             engine.note(outside)
+
+
+def test_a_drill_shares_its_minutes_among_the_stages_it_covers(engine, monkeypatch) -> None:
+    import bot.clock
+    from bot.testing import FakeClock
+
+    wall = FakeClock()
+    monkeypatch.setattr(bot.clock, "now", wall)
+    drill = engine.new_interview("news-feed", minutes=12, start_stage=Stage.EVALUATION)
+    "".join(drill.open())
+    wall.advance(3 * 60)
+    "".join(drill.respond("I would look at some numbers here."))
+    assert drill.state.stage == Stage.EVALUATION, (
+        "evaluation has 7 of the 18 planned minutes left in the drill: 4.7 of 12, not 1.9"
+    )
+    wall.advance(3 * 60)
+    "".join(drill.respond("And I would compare them with last week."))
+    assert drill.state.stage != Stage.EVALUATION, "past its share, the drill moves on"

@@ -68,6 +68,7 @@ def test_interview_answer_hint_concept_end_report_history(app) -> None:
     assert any("You asked: what is NDCG again?" in c.value for c in at.caption), (
         "the concept answer shows its question"
     )
+    assert any("ranking-metrics.md" in e.label for e in at.expander), "its citation opens"
     _button(at, "End interview").click().run()
     assert not _page(at).startswith("Report"), "End asks for a confirmation first"
     _button(at, "Yes, end and grade").click().run()
@@ -280,3 +281,18 @@ def test_model_errors_speak_of_the_fields_on_screen(monkeypatch, full_index_sett
     (error,) = [e.value for e in app.sidebar.error]
     assert error.startswith("No API key: type one in the API key field"), error
     assert "OPENAI_API_KEY" not in error and ".env" not in error
+
+
+def test_leaving_for_another_page_and_coming_back_keeps_the_interview(app) -> None:
+    at = _start(app)
+    session = at.query_params["session"]
+    at.query_params.clear()
+    at.query_params["view"] = "ask"
+    at.run()
+    assert _page(at) == "Concept Q&A"
+    at.query_params.clear()
+    at.query_params["view"] = "interview"  # the interview page, with no session in the URL
+    at.run()
+    assert not at.exception, at.exception
+    assert at.query_params["session"] == session, "the interview in progress comes back"
+    assert _page(at).startswith("News feed ranking")

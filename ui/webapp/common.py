@@ -10,6 +10,7 @@ import streamlit as st
 from bot.config import Settings, load_settings
 from bot.diagram import DiagramError, parse_diagram, to_dot
 from bot.engine import Engine
+from bot.errors import MlsdError
 from bot.report import md_escape
 from bot.stages import Stage
 
@@ -106,3 +107,15 @@ def drawing(source: str) -> None:
         st.graphviz_chart(to_dot(parse_diagram(source)))
     except DiagramError as error:
         st.caption(f"The diagram cannot be drawn: {error}")
+
+
+def cited_note(number: int, source: str) -> None:
+    """A citation as the note's title, opening to the whole note (our own trusted text,
+    still shown as Markdown without HTML)."""
+    try:
+        note = engine().note(source)
+    except MlsdError:
+        st.caption(f"[{number}] {source}")
+        return
+    with st.expander(f"[{number}] {note.title} ({source})"):
+        st.markdown(note.body)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from bot.errors import MlsdError
-from webapp.common import engine, safe_md
+from webapp.common import cited_note, engine, safe_md
 
 
 def page() -> None:
@@ -19,15 +18,3 @@ def page() -> None:
     st.markdown(safe_md(answer.answer))
     for n, citation in enumerate(answer.citations, 1):
         cited_note(n, citation.source)
-
-
-def cited_note(number: int, source: str) -> None:
-    """A citation as the note's title, opening to the whole note (our own trusted text,
-    still shown as Markdown without HTML)."""
-    try:
-        note = engine().note(source)
-    except MlsdError:
-        st.caption(f"[{number}] {source}")
-        return
-    with st.expander(f"[{number}] {note.title} ({source})"):
-        st.markdown(note.body)

@@ -13,7 +13,7 @@ from bot.diagram import DiagramError, parse_diagram, to_dot
 from bot.errors import InputError, MlsdError, ModelError
 from bot.grading import LEVELS
 from bot.stages import STAGES, Stage
-from webapp.common import SHORT_NAMES, engine, go, safe_md, session_param, viewer
+from webapp.common import SHORT_NAMES, cited_note, engine, go, safe_md, session_param, viewer
 from webapp.model_settings import on_screen
 
 SURPRISE = "🎲 Surprise me"
@@ -108,6 +108,8 @@ def show_turns(interview) -> None:
             if help_item.get("kind") == "concept":
                 st.caption(f"You asked: {safe_md(str(help_item.get('text', '')))}")
             st.markdown(safe_md(turn.content))
+            for number, source in enumerate(help_item.get("sources") or [], 1):
+                cited_note(number, str(source))
             if not turn.complete:
                 st.caption("incomplete reply")
 
