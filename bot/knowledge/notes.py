@@ -154,7 +154,6 @@ _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 def read_note(root: Path, source: str) -> KnowledgeNote:
     """The note at `source` (a path relative to the knowledge folder, as citations give it),
     with links reduced to their text; a path outside the folder is NotFoundError."""
-
     path = (root / source).resolve()
     if path.suffix != ".md" or not path.is_file() or not path.is_relative_to(root.resolve()):
         raise NotFoundError(f"no note {source!r} in the knowledge folder")

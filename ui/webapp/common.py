@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
+import altair as alt
 import streamlit as st
 
 from bot.config import Settings, load_settings
@@ -27,6 +28,16 @@ SHORT_NAMES: dict[Stage, str] = {
 
 #: The pages by name, filled by `ui/app.py` on every run (st.navigation needs them there).
 PAGES: dict[str, st.Page] = {}
+
+
+def score_scale(channel: type[alt.X] | type[alt.Y]) -> alt.X | alt.Y:
+    """The 0-4 stage-score axis of every chart: whole-number ticks only."""
+    return channel(
+        "score:Q",
+        scale=alt.Scale(domain=[0, 4]),
+        axis=alt.Axis(values=[0, 1, 2, 3, 4], format="d"),
+        title="score (0-4)",
+    )
 
 
 def safe_md(text: str) -> str:

@@ -11,7 +11,7 @@ import streamlit as st
 from bot.grading import Report
 from bot.stages import STAGES
 from bot.store import SessionInfo
-from webapp.common import SHORT_NAMES, engine, go, viewer
+from webapp.common import SHORT_NAMES, engine, go, score_scale, viewer
 
 ALL_CASES = "All cases"
 #: Seven colours a reader tells apart (Tableau 10 without its look-alike pairs).
@@ -99,12 +99,7 @@ def trend_charts(graded: list[tuple[SessionInfo, Report]]) -> None:
         .mark_line(point=True)
         .encode(
             x=attempt_axis,
-            y=alt.Y(
-                "score:Q",
-                scale=alt.Scale(domain=[0, 4]),
-                axis=alt.Axis(values=[0, 1, 2, 3, 4], format="d"),
-                title="score (0-4)",
-            ),
+            y=score_scale(alt.Y),
             color=alt.Color(
                 "stage:N", sort=names, scale=alt.Scale(domain=names, range=STAGE_COLOURS)
             ),

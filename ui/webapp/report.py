@@ -9,7 +9,7 @@ import streamlit as st
 from bot.grading import Report
 from bot.report import to_html, to_json, to_markdown
 from bot.stages import STAGES
-from webapp.common import drawing, engine, go, safe_md, session_param, viewer
+from webapp.common import drawing, engine, go, safe_md, score_scale, session_param, viewer
 from webapp.interview import start
 
 
@@ -29,12 +29,7 @@ def stage_chart(report: Report) -> alt.Chart:
         alt.Chart(alt.Data(values=rows))
         .mark_bar()
         .encode(
-            x=alt.X(
-                "score:Q",
-                scale=alt.Scale(domain=[0, 4]),
-                axis=alt.Axis(values=[0, 1, 2, 3, 4], format="d"),
-                title="score (0-4)",
-            ),
+            x=score_scale(alt.X),
             y=alt.Y(
                 "stage:N", sort=alt.SortField("order"), title=None, axis=alt.Axis(labelLimit=220)
             ),
