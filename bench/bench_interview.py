@@ -27,7 +27,6 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -41,16 +40,17 @@ DATA = ROOT / "bench" / "data"
 #: nor the other sets; the cues were written by authors who saw no transcript. The earlier
 #: held-out set's mistake notes were read by the maintainer before the cues were commissioned
 #: (labelled "seen"); the first set's misses were read while tuning the shared cues.
-SETS = {
-    "HELD OUT": json.loads((DATA / "scripted_candidates_v3.json").read_text()),
-    "seen (held out before cues)": json.loads(
-        (DATA / "scripted_candidates_heldout.json").read_text()
-    ),
-    "tuned on": json.loads((DATA / "scripted_candidates.json").read_text()),
+FILES = {
+    "HELD OUT": "scripted_candidates_v3",
+    "seen (held out before cues)": "scripted_candidates_heldout",
+    "tuned on": "scripted_candidates",
 }
+SETS = {label: json.loads((DATA / f"{stem}.json").read_text()) for label, stem in FILES.items()}
 CHALLENGES = {"challenge", "check_number"}
-#: A part is "not in the facts" when no fact reaches this cosine with the writer's note of it.
-NO_FACT_BELOW = 0.40
+#: Which interviewer facts answer each part of each two-part question, labelled by a reader
+#: of the facts who did not see the interviewer's code: "<file>/<script>/<message>" → per
+#: part, the labels of the facts that answer it (any one counts; none: no fact answers it).
+PART_FACTS: dict[str, list[list[str]]] = json.loads((DATA / "two_part_labels.json").read_text())
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -84,31 +84,40 @@ def run(
             firsts.append(first)
             totals.append(total)
             rows.append(
-                {**message, "case": script["case"], "name": script["name"], "reply": reply, **meta}
+                {
+                    **message,
+                    "case": script["case"],
+                    "name": script["name"],
+                    "key": f"{script['name']}/{script['messages'].index(message)}",
+                    "reply": reply,
+                    **meta,
+                }
             )
         attempts += interview.phrasing_attempts
         rejected += interview.phrasing_rejections
     return rows, firsts, totals, attempts, rejected
 
 
-def part_answered(engine: Engine, case_id: str, part: str, reply: str) -> bool:
-    case = engine.case(case_id)
-    matcher = engine.matcher(case)
-    scores = matcher.fact_vectors @ matcher.embed([part])[0]
-    best = int(np.argmax(scores))
-    fact = case.facts[best]
-    if fact.text.strip().rstrip(".")[1:60].lower() in reply.lower():
-        return True
-    if fact.label and fact.label.lower() in reply.lower():
-        return True
-    return float(scores[best]) < NO_FACT_BELOW and "figure" in reply
+def part_answered(engine: Engine, case_id: str, labels: list[str], reply: str) -> bool:
+    """The reply reads out one of the facts that answer the part, or refers to it as given
+    earlier; a part no fact answers is answered by saying there is no figure."""
+    if not labels:
+        return "figure" in reply
+    facts = {f.label: f for f in engine.case(case_id).facts}
+    for label in labels:
+        fact = facts[label]
+        if fact.text.strip().rstrip(".")[1:60].lower() in reply.lower():
+            return True
+        if f"the {label.lower()} earlier" in reply.lower():
+            return True
+    return False
 
 
 def rate(hits: int, total: int) -> str:
     return f"{hits}/{total} ({hits / total * 100:.0f} %)" if total else "0/0"
 
 
-def quality(engine: Engine, rows: list[dict]) -> None:
+def quality(engine: Engine, rows: list[dict], stem: str) -> None:
     by_kind: dict[str, list[dict]] = {}
     for row in rows:
         by_kind.setdefault(row["kind"], []).append(row)
@@ -134,7 +143,8 @@ def quality(engine: Engine, rows: list[dict]) -> None:
         r
         for r in two_part
         if all(
-            part_answered(engine, r["case"], p.strip(), r["reply"]) for p in r["note"].split("|")
+            part_answered(engine, r["case"], labels, r["reply"])
+            for labels in PART_FACTS[f"{stem}/{r['key']}"]
         )
     ]
     print(f"two-part questions with every part answered: {rate(len(full), len(two_part))}")
@@ -163,6 +173,14 @@ def quality(engine: Engine, rows: list[dict]) -> None:
     print("false challenges:")
     for r in false:
         print(f"    [{r['case']}] {r['text'][:70]} -> {r['reply'][:90]}")
+    print("techniques not probed:")
+    for r in techniques:
+        if r not in probed:
+            print(f"    [{r['case']}] {r['note']} -> {r.get('rule')}: {r['reply'][:90]}")
+    print("two-part questions with a part unanswered:")
+    for r in two_part:
+        if r not in full:
+            print(f"    [{r['case']}] {r['note']} -> {r.get('rule')}: {r['reply'][:120]}")
 
 
 def latency(label: str, firsts: list[float], totals: list[float]) -> None:
@@ -186,7 +204,7 @@ def main() -> None:
             print(
                 f"== {label}: {len(scripts)} scripted candidates, {cases} cases, {len(rows)} turns"
             )
-            quality(engine, rows)
+            quality(engine, rows, FILES[label])
             firsts += set_firsts
             totals += set_totals
         latency("phrasing off (embedded default)", firsts, totals)

@@ -172,6 +172,29 @@ class ClaimMatcher:
     def fact_vectors(self) -> np.ndarray:
         return self.embed([f"{f.label or ''}: {f.text}" for f in self.case.facts])
 
+    def fact_closeness(self, vectors: np.ndarray) -> np.ndarray:
+        """(texts × facts): each text's best cosine to a fact as a whole or to one of its
+        clauses under its label, since a short question ("the average CTR?") matches the
+        clause that answers it ("average CTR 0.8 percent") far better than a long fact."""
+        clause_vectors, owners = self._fact_clauses
+        closeness = vectors @ self.fact_vectors.T
+        by_clause = vectors @ clause_vectors.T
+        for j in range(len(self.case.facts)):
+            mine = by_clause[:, owners == j]
+            if mine.shape[1]:
+                closeness[:, j] = np.maximum(closeness[:, j], mine.max(axis=1))
+        return closeness
+
+    @cached_property
+    def _fact_clauses(self) -> tuple[np.ndarray, np.ndarray]:
+        texts, owners = [], []
+        for j, fact in enumerate(self.case.facts):
+            clauses = [c.strip() for c in re.split(r";\s+|(?<=[.!?])\s+", fact.text) if c.strip()]
+            if len(clauses) > 1:
+                texts += [f"{fact.label or ''}: {c}" for c in clauses]
+                owners += [j] * len(clauses)
+        return self.embed(texts), np.array(owners, dtype=int)
+
     def flag_closeness(self, texts: Sequence[str]) -> np.ndarray:
         """(texts × flags): each text's best cosine to each red flag's wordings."""
         return self._flags.best(self.embed(texts))

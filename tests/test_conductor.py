@@ -72,6 +72,26 @@ def test_clarifying_questions_get_facts_only_when_asked(engine) -> None:
             assert set(re.findall(r"\d+", turn.content)) <= case_numbers, "never invents numbers"
 
 
+def test_a_question_answered_by_one_clause_of_a_long_fact_gets_that_fact(engine) -> None:
+    interview = engine.new_interview("fake-account-detection", clock="spoken")
+    "".join(interview.open())
+    reply = "".join(
+        interview.respond("Peak sign-up rate during bot waves, and the latency budget for sign-up?")
+    )
+    assert "400 a second during bot waves" in reply
+    assert "150 ms" in reply
+
+
+def test_the_most_specific_technique_named_is_probed(engine) -> None:
+    interview = engine.new_interview("ad-click-prediction", clock="spoken")
+    reader = interview.conductor.reader
+    named = reader.read(
+        "I'd keep the embeddings in the feature store and calibrate with isotonic regression.",
+        Stage.DEPLOYMENT_SERVING,
+    ).techniques
+    assert named[0].named == "isotonic regression"
+
+
 def test_hints_are_progressive_and_recorded(engine) -> None:
     interview = engine.new_interview("news-feed", clock="spoken")
     "".join(interview.open())

@@ -121,6 +121,32 @@ def test_a_named_technique_is_probed_by_name_once(conductor, state) -> None:
     assert second.action != "technique"
 
 
+def test_a_technique_named_while_jumping_ahead_is_probed_in_the_stage_jumped_to(
+    conductor, state
+) -> None:
+    state = at(state, Stage.DATA_PREPARATION)
+    hit = TechniqueHit(concept="multi-task-learning", named="MMoE", probes=["Why MMoE?"])
+    decision = conductor.respond_to(state, turn(techniques=[hit], jump=Stage.MODEL_DEVELOPMENT))
+    assert decision.action == "technique"
+    assert decision.text.endswith("You mentioned MMoE. Why MMoE?")
+    assert state.stage == Stage.MODEL_DEVELOPMENT
+    assert state.stages[Stage.MODEL_DEVELOPMENT].technique_probes == 1
+
+
+def test_a_named_technique_is_asked_about_after_the_stages_other_probes(conductor, state) -> None:
+    state = at(state, Stage.MODEL_DEVELOPMENT)
+    state.stages[Stage.MODEL_DEVELOPMENT].probes = state.policy.max_probes
+    hit = TechniqueHit(concept="focal-loss", named="focal loss", probes=["Why focal loss here?"])
+    assert conductor.respond_to(state, turn(techniques=[hit])).action == "technique"
+
+
+def test_no_technique_probe_once_the_stages_minutes_are_spent(conductor, state) -> None:
+    state = at(state, Stage.MODEL_DEVELOPMENT)
+    state.stages[Stage.MODEL_DEVELOPMENT].seconds = 3600.0
+    hit = TechniqueHit(concept="focal-loss", named="focal loss", probes=["Why focal loss here?"])
+    assert conductor.respond_to(state, turn(techniques=[hit])).action != "technique"
+
+
 def test_a_mistake_is_challenged_before_a_technique_is_probed(conductor, state) -> None:
     flag = FlagHit(flag_id="f", stage=Stage.EVALUATION, challenge="Why?", quote="accuracy")
     hit = TechniqueHit(concept="focal-loss", named="focal loss", probes=["Why focal loss?"])

@@ -172,6 +172,8 @@ def opening(case: Case, state: InterviewState, drill_question: str = "") -> Deci
     return Decision(action="opening", text=text, stage=stage, kind="opening")
 
 
+JUMP_LEAD = "Let's go with that; we'll come back to what we skipped afterwards."
+
 ConceptAnswerer = Callable[[str], tuple[str, list[str]] | None]
 
 
@@ -250,12 +252,19 @@ class Conductor:
         )
 
     def technique_to_probe(self, m: Moment) -> tuple[TechniqueHit, str] | None:
-        """A technique the candidate named in this stage, not probed yet, with a probe they
-        have not heard; none once the stage's questions are used up or the turn moved on."""
-        progress = m.progress
+        """The most specific technique the candidate named, not probed yet, with a probe they
+        have not heard, asked in the stage the turn is in or moved to. A named technique is
+        the candidate's own choice, so it is asked about even when the stage's other probes
+        are used up; not when that stage's minutes are, or one was probed there already."""
+        if self._redirect_to_requirements(m):
+            return None
+        stage = self.jumped_to(m) or m.stage
+        if stage != m.stage and self._curveball_due(m.state, stage):
+            return None
+        progress = m.state.stages[stage]
         if progress.technique_probes >= TECHNIQUE_PROBES_PER_STAGE:
             return None
-        if progress.probes >= m.state.policy.max_probes or self.jumped_to(m) is not None:
+        if progress.seconds >= self._budget_s(m.state, stage):
             return None
         for hit in m.turn.techniques:
             if hit.concept in m.state.techniques_probed:
@@ -398,25 +407,27 @@ class Conductor:
         return self._ask(m.state, "diagram", gap.question, question=gap.question)
 
     def probe_technique(self, m: Moment) -> Decision:
+        """Ask about the technique named, in the stage the candidate moved to if they did."""
         found = self.technique_to_probe(m)
         assert found is not None
         hit, question = found
+        target, lead = self.jumped_to(m), ""
+        if target is not None:
+            self._jump(m.state, target)
+            lead = JUMP_LEAD if m.state.skipped else ""
+        progress = m.state.stages[m.stage]
         m.state.techniques_probed.append(hit.concept)
-        m.progress.technique_probes += 1
-        m.progress.probes += 1
-        text = f"You mentioned {hit.named}. {question}"
+        progress.technique_probes += 1
+        progress.probes += 1
+        text = f"{lead} You mentioned {hit.named}. {question}".strip()
         return self._ask(m.state, "technique", text, question=question, about=hit.named)
 
     def follow(self, m: Moment) -> Decision:
         """The candidate drives: follow, and remember what was skipped to come back to it."""
-        current, target = m.stage, self.jumped_to(m)
+        target = self.jumped_to(m)
         assert target is not None
         state = m.state
-        if (
-            current == Stage.CLARIFY_REQUIREMENTS
-            and not state.facts_revealed
-            and self.coverage(state, current) < 0.34
-        ):
+        if self._redirect_to_requirements(m):
             text = (
                 "We'll get to the model. Before that, what do you need to know about the "
                 "requirements and constraints?"
@@ -425,13 +436,27 @@ class Conductor:
         curveball = self._curveball(state, target)
         if curveball is not None:
             return curveball
+        self._jump(state, target)
+        return self._probe_stage(state, target, JUMP_LEAD if state.skipped else "")
+
+    def _redirect_to_requirements(self, m: Moment) -> bool:
+        """A jump straight from the opening to the model, before any requirement is known."""
+        return (
+            m.stage == Stage.CLARIFY_REQUIREMENTS
+            and self.jumped_to(m) is not None
+            and not m.state.facts_revealed
+            and self.coverage(m.state, m.stage) < 0.34
+        )
+
+    def _jump(self, state: InterviewState, target: Stage) -> None:
+        """Enter a later stage, remembering the unvisited stages jumped over."""
+        current = state.stage
+        assert current is not None
         for stage in STAGES:
             jumped_over = current.index < stage.index < target.index
             if jumped_over and not state.stages[stage].visited and stage not in state.skipped:
                 state.skipped.append(stage)
         self._enter(state, target)
-        lead = "Let's go with that; we'll come back to what we skipped afterwards."
-        return self._probe_stage(state, target, lead if state.skipped else "")
 
     def advance(self, m: Moment, lead: str = "") -> Decision:
         state = m.state
@@ -576,11 +601,12 @@ class Conductor:
         later = [s for s in STAGES if s.index > current.index and not state.stages[s].visited]
         return later[0] if later else None
 
+    def _curveball_due(self, state: InterviewState, target: Stage) -> bool:
+        return state.curveball is None and bool(self.case.curveballs) and target == Stage.EVALUATION
+
     def _curveball(self, state: InterviewState, target: Stage) -> Decision | None:
         """One requirement change, when the candidate reaches evaluation (mid-way)."""
-        if state.curveball is not None or not self.case.curveballs:
-            return None
-        if target != Stage.EVALUATION:
+        if not self._curveball_due(state, target):
             return None
         index = state.policy.curveball % len(self.case.curveballs)
         state.curveball = index

@@ -214,7 +214,7 @@ class TurnReader:
         if not asked or not self.case.facts:
             return [QuestionPart(text=q, fact=None) for q in asked]
         vectors = self.matcher.embed(asked)
-        scores = vectors @ self.matcher.fact_vectors.T
+        scores = self.matcher.fact_closeness(vectors)
         bonus = np.array([[_label_bonus(q, f.label) for f in self.case.facts] for q in asked])
         scores = scores + bonus
         parts = []
@@ -226,15 +226,21 @@ class TurnReader:
         return parts
 
     def _techniques(self, text: str) -> list[TechniqueHit]:
-        found: list[tuple[int, TechniqueHit]] = []
+        """Concepts named in the turn, the most specific first: the name fewest of the case's
+        key points use ("isotonic regression" before "embeddings"), then by position."""
+        found: list[tuple[int, int, TechniqueHit]] = []
         seen: set[str] = set()
         for concept, pattern in self._aliases:
             hit = pattern.search(text)
             if hit and concept.id not in seen and concept.probes:
                 seen.add(concept.id)
                 named = TechniqueHit(concept=concept.id, named=hit.group(0), probes=concept.probes)
-                found.append((hit.start(), named))
-        return [hit for _, hit in sorted(found, key=lambda pair: pair[0])]
+                found.append((self._points_naming(hit.group(0)), hit.start(), named))
+        return [hit for *_, hit in sorted(found, key=lambda found: found[:2])]
+
+    def _points_naming(self, name: str) -> int:
+        lowered = name.lower()
+        return sum(any(lowered in w.lower() for w in p.wordings) for p in self.matcher.points)
 
 
 def has_content(text: str, last_question: str = "") -> bool:
