@@ -28,8 +28,9 @@ from bot.claims import ClaimMatcher  # noqa: E402
 from bot.embeddings import local_embeddings  # noqa: E402
 from bot.grading import Report, grade  # noqa: E402
 from bot.injection import looks_like_injection  # noqa: E402
+from bot.interview.signals import TurnReader  # noqa: E402
 from bot.knowledge.cases import load_cases  # noqa: E402
-from bot.knowledge.notes import framework_red_flags  # noqa: E402
+from bot.knowledge.notes import concept_notes, framework_red_flags  # noqa: E402
 from bot.paths import knowledge_dir  # noqa: E402
 from bot.stages import STAGES  # noqa: E402
 from bot.transcript import Transcript  # noqa: E402
@@ -153,6 +154,23 @@ def summarise(part: str, items: list[Labelled], reports: dict[str, Report]) -> N
     )
 
 
+def graded_after_interview(item: Labelled) -> float:
+    """Seconds to grade a transcript whose candidate turns the interviewer has read, one by
+    one as they came, with the same matcher (as in the app and the terminal)."""
+    grader = Grader()
+    grader(item.data)
+    matcher = grader.matchers[item.data["case"]]
+    matcher = ClaimMatcher(matcher.case, grader.embeddings, grader.flags)
+    grader.matchers[item.data["case"]] = matcher
+    reader = TurnReader(matcher, list(concept_notes(knowledge_dir()).values()))
+    for turn in item.data["turns"]:
+        if turn["role"] == "candidate":
+            reader.read(turn["content"], None)
+    started = time.perf_counter()
+    grader(item.data)
+    return time.perf_counter() - started
+
+
 def main() -> None:
     grader = Grader()
     parts = load_independent()
@@ -189,6 +207,7 @@ def main() -> None:
         f"grading time, {len(longest.data['turns'])}-turn transcript never seen before "
         f"(case matcher built by grading another): {time.perf_counter() - started:.2f} s"
     )
+    print(f"grading time at the end of an interview: {graded_after_interview(longest):.2f} s")
     for part, items in parts.items():
         for i in items:
             r = reports[i.name]
