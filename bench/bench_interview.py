@@ -35,12 +35,12 @@ from bot.cues import INSTRUCTIONS, PRAISE, SCAFFOLD  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
-#: Held out: written after the red flags' `cue:` lines, by writers who saw neither the rubric
-#: nor the other sets; the cues were written by authors who saw no transcript. The earlier
-#: held-out set's mistake notes were read by the maintainer before the cues were commissioned
-#: (labelled "seen"); the first set's misses were read while tuning the shared cues.
+#: Held out: written in session 6 by writers who saw only each case's problem and facts,
+#: while other authors, who saw no transcript, added red flags for the facts' constraints.
+#: The other sets are "seen": their misses were read while changing the interviewer.
 FILES = {
-    "HELD OUT": "scripted_candidates_v3",
+    "HELD OUT": "scripted_candidates_v4",
+    "seen in session 6 (held out in session 4)": "scripted_candidates_v3",
     "seen (held out before cues)": "scripted_candidates_heldout",
     "tuned on": "scripted_candidates",
 }

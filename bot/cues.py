@@ -269,9 +269,10 @@ RUBRIC_REQUEST = re.compile(
 
 #: Asks for a hint in the chat (the hint button does the same).
 HINT_REQUEST = re.compile(
-    r"\b((can|could) (you|i) (give|get|have) (me )?(a |another |some )?(hint|nudge|pointer|clue)|"
-    r"any (hints?|pointers?|nudges?)|(give|need) (me )?(a |some )?(hint|nudge|clue)|i'?m stuck|"
-    r"hint,? please|a hint\b)",
+    r"\b((can|could) (you|i) (maybe |please )?(give|get|have) (me )?(a |another |some )?"
+    r"(small |quick |little |tiny )?(hint|nudge|pointer|clue)|any (hints?|pointers?|nudges?)|"
+    r"(give|need) (me )?(a |some )?(small |quick |little )?(hint|nudge|clue)|i'?m stuck|"
+    r"hint,? please|(a|quick|small) hint\b)",
     re.I,
 )
 
@@ -279,7 +280,9 @@ HINT_REQUEST = re.compile(
 DONE = re.compile(
     r"\b((that|this|i think that|i think this) (covers|is) (it|all|everything|my (whole |"
     r"full |entire )?design)|that covers (my|the) (whole |full |entire )?design|i'?m done|"
-    r"i am done|that'?s (all|everything) (from me|i have)|i('ve| have) (nothing|no more|"
+    r"i am done|i'?m finished|done on my (side|end)|"
+    r"that'?s (the|my) (whole |full )?design(?= *[.!]| *$)|"
+    r"that'?s (all|everything) (from me|i have)|i('ve| have) (nothing|no more|"
     r"nothing more) to add|let'?s (wrap|end|finish)( it)?( up)?|we can (wrap|end|finish))\b",
     re.I,
 )

@@ -16,6 +16,7 @@ from bot.interview.signals import (
     has_content,
     question_parts,
     questions_in,
+    read_requests,
 )
 from bot.knowledge.cases import load_cases
 from bot.knowledge.notes import concept_notes, framework_notes
@@ -290,3 +291,21 @@ def test_a_signposted_jump_to_the_model_is_recognised() -> None:
 
     text = "Let me jump to the model: two towers, then a ranker."
     assert signposted_jump(Stage.DATA_PREPARATION, text) == Stage.MODEL_DEVELOPMENT
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("Could you maybe give me a small hint about what you'd look at?", Request.HINT),
+        ("Quick hint? Torn on how far to go on cold start.", Request.HINT),
+        ("Is there a checklist of what you expect me to cover?", Request.RUBRIC),
+        ("That's the design. Clarify through monitoring, all covered.", Request.DONE),
+        ("I'm finished; happy to go deeper on any part.", Request.DONE),
+    ],
+)
+def test_requests_are_read_in_the_candidates_own_words(text: str, wanted: Request) -> None:
+    assert wanted in read_requests(text)
+
+
+def test_naming_a_design_choice_is_not_saying_the_design_is_done() -> None:
+    assert Request.DONE not in read_requests("That's the design choice I'd make for retrieval.")

@@ -159,7 +159,7 @@ class TurnReader:
             content=has_content(text, last_question),
             injection=looks_like_injection(text),
             substantive=any(len(s.text.split()) >= 8 for s in spans),
-            requests=_requests(text),
+            requests=read_requests(text),
             questions=self._questions(text),
             design_question=bool(DESIGN_QUESTION.search(text)) and len(text.split()) <= 30,
             concept_question=_concept_question(text),
@@ -295,7 +295,8 @@ def quote_of(sentence: str) -> str:
     return quote + ("…" if len(tokens) > QUOTE_WORDS else "")
 
 
-def _requests(text: str) -> list[Request]:
+def read_requests(text: str) -> list[Request]:
+    """What the turn asks the interviewer for, beyond an answer."""
     table = [
         (Request.RUBRIC, RUBRIC_REQUEST),
         (Request.HINT, HINT_REQUEST),
