@@ -217,8 +217,8 @@ class ClaimMatcher:
         )
 
     def _flags_for(self, cue: MistakeCue) -> list[int]:
-        """The red flags a mistake cue detects: the case's own first (their challenge names
-        the case), then the framework's unless the cue is a mistake only where a case says so.
+        """The red flags a mistake cue may detect: the case's own (their challenge names the
+        case), else the framework's unless the cue is a mistake only where a case says so.
         A flag whose fix names the same thing ("keep the daily batch for graph features") is
         left to its own `cue:` lines: naming the thing is not the mistake there."""
         attached = [
@@ -229,21 +229,25 @@ class ClaimMatcher:
         ]
         case = [j for j in attached if not self.flags[j].id.startswith("framework/")]
         if case or cue.case_only:
-            return case[:1]
+            return case
         return attached[:1]
 
     def _flag_strengths(self, spans: list[Span], vectors: np.ndarray) -> np.ndarray:
         """The strongest of the readings: a shared mistake cue or the flag's own `cue:` terms
-        stating the flag by its form, or a near-paraphrase of one of the flag's wordings."""
+        stating the flag by its form, or a near-paraphrase of one of the flag's wordings. A
+        shared cue's mistake is the nearest in meaning of the flags on its topic (a case
+        may list several nightly-batch mistakes: stale calendars, stale new listings)."""
         strengths = self._paraphrased_flags(spans, vectors)
-        on_topic = self._flags.best(vectors) >= CUE_TOPIC
+        closeness = self._flags.best(vectors)
+        on_topic = closeness >= CUE_TOPIC
         for i, span in enumerate(spans):
             if span.pair or is_question(span.text):
                 continue
             for cue in MISTAKE_CUES:
-                if cue.states(span.text):
-                    for j in self._cue_flags[cue.name]:
-                        strengths[i, j] = 1.0
+                candidates = self._cue_flags[cue.name]
+                if candidates and cue.states(span.text):
+                    nearest = max(candidates, key=lambda j: closeness[i, j])
+                    strengths[i, nearest] = 1.0
             for j, cues in self._term_cues:
                 if on_topic[i, j] and cues.state(span.text) is not None:
                     strengths[i, j] = 1.0

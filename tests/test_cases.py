@@ -162,6 +162,6 @@ def test_every_bundled_case_has_the_v2_data(built_in) -> None:
         for stage in STAGES:
             notes = case.stages[stage]
             assert 2 <= len(notes.core_points) <= 4, (case.id, stage)
-            assert 2 <= len(notes.red_flags) <= 4, (case.id, stage)
+            assert len(notes.red_flags) >= 2, (case.id, stage)
             assert all(f.challenge and f.fix for f in notes.red_flags), (case.id, stage)
         assert len(case.estimates) >= 4, case.id

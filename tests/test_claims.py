@@ -96,3 +96,17 @@ def test_a_red_flags_own_cue_reads_the_mistake_in_other_words(matcher, said: str
 )
 def test_a_flag_cue_spares_rejections_questions_and_its_unless_words(matcher, sound) -> None:
     assert matcher.read(candidate_spans([(0, sound)])).flag_matches(matcher.flags) == []
+
+
+def test_a_shared_mistake_cue_names_the_nearest_of_the_flags_on_its_topic() -> None:
+    """visual-search lists several whole-corpus mistakes; a heavy model over every image is
+    read as the pairwise-scoring one, not whichever comes first in the file."""
+    from bot.knowledge.cases import load_cases
+
+    case = load_cases(knowledge_dir())[0]["visual-search"]
+    matcher = ClaimMatcher(case, local_embeddings(), framework_red_flags(knowledge_dir()))
+    text = "For each query we run the heavy cross-encoder over all 5 billion images."
+    found = matcher.read(candidate_spans([(0, text)])).flag_matches(matcher.flags)
+    assert [m.flag.text[:52] for m in found] == [
+        "Scores the query against every corpus image with a p"
+    ]
