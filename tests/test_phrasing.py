@@ -188,8 +188,9 @@ def test_a_cue_the_draft_itself_contains_is_not_held_against_the_line() -> None:
 
 
 def _framing_turn(engine):
-    """An interview, with phrasing on, whose second answer earns a phrased probe; returns it
-    and the reply."""
+    """An interview, with phrasing on, whose second answer earns a phrased probe (it names
+    no technique, which would be probed in the interviewer's own words); returns it and the
+    reply."""
     interview = engine.new_interview("video-recommendation", clock="spoken")
     interview.phrase_lines = True
     "".join(interview.open())
@@ -197,7 +198,7 @@ def _framing_turn(engine):
     reply = "".join(
         interview.respond(
             "I'd frame it as ranking: score candidate videos for a user and show the top twenty, "
-            "using a multi-stage funnel with candidate generation and a ranker."
+            "using a multi-stage funnel with a cheap first pass and a ranker."
         )
     )
     return interview, reply
