@@ -158,10 +158,8 @@ def graded_after_interview(item: Labelled) -> float:
     """Seconds to grade a transcript whose candidate turns the interviewer has read, one by
     one as they came, with the same matcher (as in the app and the terminal)."""
     grader = Grader()
-    grader(item.data)
-    matcher = grader.matchers[item.data["case"]]
-    matcher = ClaimMatcher(matcher.case, grader.embeddings, grader.flags)
-    grader.matchers[item.data["case"]] = matcher
+    case = grader.cases[item.data["case"]]
+    matcher = grader.matchers[case.id] = ClaimMatcher(case, grader.embeddings, grader.flags)
     reader = TurnReader(matcher, list(concept_notes(knowledge_dir()).values()))
     for turn in item.data["turns"]:
         if turn["role"] == "candidate":

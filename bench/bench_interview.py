@@ -165,21 +165,19 @@ def quality(engine: Engine, rows: list[dict], stem: str) -> None:
         print(f"    {line[:100]}")
     leaks = sum(bool(SCAFFOLD.search(r) or INSTRUCTIONS.search(r)) for r in replies)
     print(f"scaffold leaks: {leaks}  praise: {sum(bool(PRAISE.search(r)) for r in replies)}")
-    print("missed mistakes:")
-    for r in mistakes:
-        if r not in caught:
-            print(f"    [{r['case']}] {r['note']} -> {r.get('rule')}: {r['reply'][:90]}")
-    print("false challenges:")
-    for r in false:
-        print(f"    [{r['case']}] {r['text'][:70]} -> {r['reply'][:90]}")
-    print("techniques not probed:")
-    for r in techniques:
-        if r not in probed:
-            print(f"    [{r['case']}] {r['note']} -> {r.get('rule')}: {r['reply'][:90]}")
-    print("two-part questions with a part unanswered:")
-    for r in two_part:
-        if r not in full:
-            print(f"    [{r['case']}] {r['note']} -> {r.get('rule')}: {r['reply'][:120]}")
+    listed("missed mistakes", [r for r in mistakes if r not in caught], "note")
+    listed("false challenges", false, "text")
+    listed("techniques not probed", [r for r in techniques if r not in probed], "note")
+    listed(
+        "two-part questions with a part unanswered", [r for r in two_part if r not in full], "note"
+    )
+
+
+def listed(title: str, rows: list[dict], said: str) -> None:
+    """The scripted messages behind a figure: what was said, the rule that answered, the reply."""
+    print(f"{title}:")
+    for r in rows:
+        print(f"    [{r['case']}] {r[said][:110]} -> {r.get('rule')}: {r['reply'][:100]}")
 
 
 def latency(label: str, firsts: list[float], totals: list[float]) -> None:
