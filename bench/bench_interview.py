@@ -35,11 +35,13 @@ from bot.cues import INSTRUCTIONS, PRAISE, SCAFFOLD  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
-#: Held out: written in session 6 by writers who saw only each case's problem and facts,
-#: while other authors, who saw no transcript, added red flags for the facts' constraints.
-#: The other sets are "seen": their misses were read while changing the interviewer.
+#: Held out: written in session 7 by writers who saw only each case's problem and facts, over
+#: 7 cases none of the session 4 and 6 sets used. The other sets are "seen": their misses
+#: were read while changing the interviewer. The held-out set's misses are not printed
+#: (`--show-held-out` prints them, and then the set is seen).
 FILES = {
-    "HELD OUT": "scripted_candidates_v4",
+    "HELD OUT": "scripted_candidates_v5",
+    "seen in session 7 (held out in session 6)": "scripted_candidates_v4",
     "seen in session 6 (held out in session 4)": "scripted_candidates_v3",
     "seen (held out before cues)": "scripted_candidates_heldout",
     "tuned on": "scripted_candidates",
@@ -165,6 +167,9 @@ def quality(engine: Engine, rows: list[dict], stem: str) -> None:
         print(f"    {line[:100]}")
     leaks = sum(bool(SCAFFOLD.search(r) or INSTRUCTIONS.search(r)) for r in replies)
     print(f"scaffold leaks: {leaks}  praise: {sum(bool(PRAISE.search(r)) for r in replies)}")
+    if stem == FILES["HELD OUT"] and "--show-held-out" not in sys.argv:
+        print("(miss lists of the held-out set are not printed)")
+        return
     listed("missed mistakes", [r for r in mistakes if r not in caught], "note")
     listed("false challenges", false, "text")
     listed("techniques not probed", [r for r in techniques if r not in probed], "note")

@@ -24,7 +24,7 @@ from bot.config import Settings
 from bot.embeddings import build_embeddings, embedding_id
 from bot.errors import MlsdError
 from bot.knowledge.notes import note_files, split_front_matter
-from bot.knowledge.sections import strip_links
+from bot.knowledge.sections import strip_links, without_matcher_lines
 from bot.paths import knowledge_dir
 from bot.stages import Stage
 
@@ -95,7 +95,9 @@ def chunk_note(path: Path, root: Path) -> list[Chunk]:
     source = path.relative_to(root).as_posix()
     meta, body = split_front_matter(path.read_text(encoding="utf-8"), source)
     kind = _kind(source)
-    sections = MarkdownHeaderTextSplitter(_HEADERS, strip_headers=True).split_text(body)
+    sections = MarkdownHeaderTextSplitter(_HEADERS, strip_headers=True).split_text(
+        without_matcher_lines(body)
+    )
     splitter = RecursiveCharacterTextSplitter(chunk_size=_MAX_CHUNK_CHARS, chunk_overlap=150)
     chunks: list[Chunk] = []
     seen: set[str] = set()

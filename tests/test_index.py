@@ -33,6 +33,14 @@ def test_chunk_text_keeps_link_text_not_urls(small_knowledge: Path) -> None:
     assert not any("../concepts/" in c.text for c in chunks)
 
 
+def test_chunks_keep_red_flag_challenges_but_not_matcher_cues(small_knowledge: Path) -> None:
+    note = small_knowledge / "cases" / "news-feed.md"
+    assert "  - cue:" in note.read_text(encoding="utf-8")
+    text = "\n".join(c.text for c in chunk_note(note, small_knowledge))
+    assert "challenge:" in text
+    assert "cue:" not in text and "unless:" not in text
+
+
 def test_indexing_twice_is_idempotent(tmp_path: Path, small_knowledge: Path) -> None:
     settings = _settings(tmp_path, small_knowledge)
     store, first = build_index(settings)

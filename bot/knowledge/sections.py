@@ -17,6 +17,7 @@ from bot.errors import InputError
 from bot.stages import Stage
 
 _CHILD = re.compile(r"^(?P<kind>also|challenge|fix|expect|cue|unless):\s*", re.IGNORECASE)
+_MATCHER_LINE = re.compile(r"^[ \t]+[-*] (?:cue|unless):.*\n?", re.IGNORECASE | re.MULTILINE)
 RED_FLAGS_GROUP = "red flags"
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 _MD = MarkdownIt("commonmark")
@@ -30,6 +31,12 @@ def strip_links(text: str) -> tuple[str, list[str]]:
     """Markdown links replaced by their text, and the link targets."""
     targets = [m.group(2) for m in _LINK.finditer(text)]
     return _LINK.sub(r"\1", text), targets
+
+
+def without_matcher_lines(markdown: str) -> str:
+    """The note as a reader sees it: nested `cue:`/`unless:` lines are matcher syntax, not
+    prose, so the index neither embeds nor cites them (they were a sixth of its chunks)."""
+    return _MATCHER_LINE.sub("", markdown)
 
 
 def plain_text(markdown: str) -> str:
