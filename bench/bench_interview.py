@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -35,12 +36,13 @@ from bot.cues import INSTRUCTIONS, PRAISE, SCAFFOLD  # noqa: E402
 from bot.engine import Engine  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
-#: Held out: written in session 7 by writers who saw only each case's problem and facts, over
-#: 7 cases none of the session 4 and 6 sets used. The other sets are "seen": their misses
-#: were read while changing the interviewer. The held-out set's misses are not printed
-#: (`--show-held-out` prints them, and then the set is seen).
+#: Held out: written in session 7 by writers who saw only each case's problem and facts. The
+#: other sets are "seen": their misses were read while changing the interviewer (v5 right
+#: after its first run, whose figures docs/benchmarks.md keeps). The held-out set's misses
+#: are not printed (`--show-held-out` prints them, and then the set is seen).
 FILES = {
-    "HELD OUT": "scripted_candidates_v5",
+    "HELD OUT": "scripted_candidates_v6",
+    "seen in session 7 (first run held out)": "scripted_candidates_v5",
     "seen in session 7 (held out in session 6)": "scripted_candidates_v4",
     "seen in session 6 (held out in session 4)": "scripted_candidates_v3",
     "seen (held out before cues)": "scripted_candidates_heldout",
@@ -114,6 +116,15 @@ def part_answered(engine: Engine, case_id: str, labels: list[str], reply: str) -
     return False
 
 
+def without_facts(engine: Engine, case_id: str, reply: str) -> str:
+    """The reply without the case's facts read out: a fact is our note's text, not a line
+    the interviewer made ("rephrased regenerations" is no instruction leak)."""
+    for fact in engine.case(case_id).facts:
+        said = fact.text.strip().rstrip(".")
+        reply = re.sub(re.escape(said[1:]), "", reply, flags=re.I)
+    return reply
+
+
 def rate(hits: int, total: int) -> str:
     return f"{hits}/{total} ({hits / total * 100:.0f} %)" if total else "0/0"
 
@@ -165,7 +176,8 @@ def quality(engine: Engine, rows: list[dict], stem: str) -> None:
     print(f"interviewer lines repeated within an interview: {len(repeats)}")
     for line in repeats:
         print(f"    {line[:100]}")
-    leaks = sum(bool(SCAFFOLD.search(r) or INSTRUCTIONS.search(r)) for r in replies)
+    lines = [without_facts(engine, r["case"], r["reply"]) for r in rows]
+    leaks = sum(bool(SCAFFOLD.search(line) or INSTRUCTIONS.search(line)) for line in lines)
     print(f"scaffold leaks: {leaks}  praise: {sum(bool(PRAISE.search(r)) for r in replies)}")
     if stem == FILES["HELD OUT"] and "--show-held-out" not in sys.argv:
         print("(miss lists of the held-out set are not printed)")

@@ -28,6 +28,7 @@ from bot.cues import (
     MISTAKE_CUES,
     FlagCues,
     MistakeCue,
+    describes_status_quo,
     is_negated,
     is_question,
     key_terms,
@@ -241,7 +242,7 @@ class ClaimMatcher:
         closeness = self._flags.best(vectors)
         on_topic = closeness >= CUE_TOPIC
         for i, span in enumerate(spans):
-            if span.pair or is_question(span.text):
+            if not _states_a_claim(span):
                 continue
             for cue in MISTAKE_CUES:
                 candidates = self._cue_flags[cue.name]
@@ -287,7 +288,7 @@ class ClaimMatcher:
         mistake = self._flags.best(vectors, negated)
         fix = self._fixes.best(vectors)
         closer_to_mistake = ~self._has_fix[None, :] | (mistake - fix >= FLAG_FIX_MARGIN)
-        claims = np.array([not (s.pair or is_question(s.text)) for s in spans], dtype=bool)
+        claims = np.array([_states_a_claim(s) for s in spans], dtype=bool)
         shared = np.array(
             [[bool(words_of(s.text) & terms) for terms in self._flag_terms] for s in spans],
             dtype=bool,
@@ -327,6 +328,12 @@ class ClaimMatcher:
             strength = float(reading.points[i, j])
             matches[point.id] = PointMatch(point, spans[i], strength, float(attempts[j]))
         return matches
+
+
+def _states_a_claim(span: Span) -> bool:
+    """Whether the sentence can state the candidate's mistake: not a question, not a
+    paraphrased pair of wordings, not a description of the system as it is today."""
+    return not (span.pair or is_question(span.text) or describes_status_quo(span.text))
 
 
 _ASKS = re.compile(r"^asks (about |whether |if |how |which |what |for |who |when )?", re.I)

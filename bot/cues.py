@@ -132,7 +132,15 @@ QUESTION_FORM = re.compile(
     r"|\b(i'?d (like|want|love) to (know|understand|ask|check|clarify)|i want to (know|ask|"
     r"check|clarify)|i'?m (wondering|curious)|curious (about|whether|if)|wondering (if|"
     r"whether|about)|can you tell me|could you tell me|tell me (about|more|what|how)|"
-    r"do we know|do we have|my (first |next )?question is|let me ask)\b",
+    r"do we know|do we have|my (first |next )?question is|let me ask|"
+    r"i'?m (basically |just |really )?asking)\b"
+    # Spoken questions start after a lead-in clause ("just to get a sense of size, roughly
+    # how many listings are we ranking"): an interrogative opening a later clause, when the
+    # sentence does not go on to answer it ("..., how many we need, I'd take 500").
+    r"|[,;]\s*((um+|uh+|so|and|like|roughly|approximately|just)[\s,]+)*"
+    r"(how (many|much|big|fast|long|often|far)|are there|is there|do we (have|know|get)|"
+    r"is it|what (is|are|does|do)|what's)\b"
+    r"(?!.*\b(i'?d|i will|i'?ll|we'?ll|we will|so we|yes|which (is|comes|gives|means))\b)",
     re.I,
 )
 
@@ -406,6 +414,20 @@ def is_negated(text: str) -> bool:
 def is_question(sentence: str) -> bool:
     """A question by its mark or by its form (spoken questions often have no mark)."""
     return "?" in sentence or bool(QUESTION_FORM.search(sentence.strip()))
+
+
+#: A sentence describing the system as it is today ("Baseline: a daily-retrained LR"), which
+#: the candidate is restating, not proposing: it is not read as their mistake.
+STATUS_QUO = re.compile(
+    r"^\W*(baseline|current (system|model|setup|pipeline|ranker|state)|currently|"
+    r"today,? (the|we|they|it|there)|right now,? (the|they|it)|"
+    r"(the|their|our) (current|existing|old|legacy|incumbent|prototype)\b|as of today)",
+    re.I,
+)
+
+
+def describes_status_quo(sentence: str) -> bool:
+    return bool(STATUS_QUO.search(sentence))
 
 
 def is_assumption(sentence: str) -> bool:

@@ -152,13 +152,19 @@ RELEVANT = 0.36
 #: this many words the candidate was explaining, and asked in passing.
 QUESTION_TURN_WORDS = 60
 
+#: A turn with no question mark is read for questions by their form only up to this many
+#: words: a dictated clarifying question runs to about 35 words with its lead-in ("last one
+#: i think, um, are there any rules about..."), while answers run longer.
+UNMARKED_QUESTION_WORDS = 40
+
 #: Points a turn must newly cover in a later stage (and beat the current stage by) for the
 #: interviewer to follow the candidate there without a signpost.
 JUMP_POINTS = 2
 
-#: Techniques probed per stage: one keeps the candidate talking about their own choice
-#: without turning the stage into a quiz.
-TECHNIQUE_PROBES_PER_STAGE = 1
+#: Techniques probed per stage: a candidate who names a second technique in a stage chose
+#: it too (a loss, then an architecture), so two keep the talk on their own choices; a
+#: third would turn the stage into a quiz.
+TECHNIQUE_PROBES_PER_STAGE = 2
 
 #: Words quoted back when the interviewer names the candidate's claim.
 QUOTE_WORDS = 14

@@ -8,7 +8,7 @@ from bot.claims import ClaimMatcher
 from bot.cues import MISTAKE_CUES, is_question
 from bot.embeddings import local_embeddings
 from bot.evidence import candidate_spans
-from bot.knowledge.cases import parse_case
+from bot.knowledge.cases import get_case, parse_case
 from bot.knowledge.notes import framework_red_flags
 from bot.numbers import quantities
 from bot.paths import knowledge_dir
@@ -57,6 +57,21 @@ def test_questions_are_recognised_by_their_form() -> None:
     assert is_question("so what's the scale we're talking about here like users")
     assert is_question("I'd like to know the latency budget")
     assert not is_question("The scale is 500 million users.")
+
+
+def test_a_dictated_question_after_a_lead_in_is_a_question_not_a_mistake() -> None:
+    case = get_case(knowledge_dir(), "product-search-ranking")
+    search = ClaimMatcher(case, local_embeddings(), framework_red_flags(knowledge_dir()))
+    spoken = (
+        "last one i think, um, are there any rules about what organic ranking may use, "
+        "like seller fees or the sellers who pay for placement, that kind of thing"
+    )
+    stated = "and i'd add which fee plan the seller pays for as a ranking feature"
+    assert is_question("just to get a sense of size, roughly how many listings are there")
+    assert is_question(spoken)
+    assert not is_question("For retrieval, how many we need depends on recall, I'd take 500.")
+    assert search.read(candidate_spans([(0, spoken)])).flag_matches(search.flags) == []
+    assert search.read(candidate_spans([(0, stated)])).flag_matches(search.flags)
 
 
 def test_mistake_cues_read_claims_not_topics() -> None:
@@ -110,3 +125,15 @@ def test_a_shared_mistake_cue_names_the_nearest_of_the_flags_on_its_topic() -> N
     assert [m.flag.text[:52] for m in found] == [
         "Scores the query against every corpus image with a p"
     ]
+
+
+def test_describing_todays_system_is_not_proposing_it() -> None:
+    case = get_case(knowledge_dir(), "ad-click-prediction")
+    ads = ClaimMatcher(case, local_embeddings(), framework_red_flags(knowledge_dir()))
+
+    def flags(text: str) -> list[str]:
+        return [h.flag.id for h in ads.read(candidate_spans([(0, text)])).flag_matches(ads.flags)]
+
+    assert flags("I would retrain the model once a day on yesterday's logs.")
+    assert flags("Today the model is retrained once a day on yesterday's logs.") == []
+    assert flags("- Baseline: daily-retrained LR on hashed features, drifting by evening") == []

@@ -122,6 +122,15 @@ def test_a_named_technique_is_probed_by_name_once(conductor, state) -> None:
     assert second.action != "technique"
 
 
+def test_two_named_techniques_are_probed_in_a_stage_but_not_a_third(conductor, state) -> None:
+    state = at(state, Stage.MODEL_DEVELOPMENT)
+    names = ["focal loss", "DCN-v2", "MMoE"]
+    hits = [TechniqueHit(concept=n, named=n, probes=[f"Why {n}?"]) for n in names]
+    actions = [conductor.respond_to(state, turn(techniques=[hit])).action for hit in hits]
+    assert actions[:2] == ["technique", "technique"]
+    assert actions[2] != "technique"
+
+
 def test_a_technique_named_while_jumping_ahead_is_probed_in_the_stage_jumped_to(
     conductor, state
 ) -> None:
@@ -284,6 +293,11 @@ def test_questions_are_split_into_parts_and_spoken_questions_count() -> None:
         "so what's the latency budget like"
     ]
     assert questions_in("Here is my design. Does that make sense?") == []
+    dictated = (
+        "and um what does success actually mean for the business here, like is it clicks or "
+        "purchases or sales value or something else, i'm basically asking what the goal metric is"
+    )
+    assert questions_in(dictated) == [dictated]
 
 
 def test_a_signposted_jump_to_the_model_is_recognised() -> None:

@@ -39,7 +39,13 @@ from bot.evidence import Span, candidate_spans, drawn_spans
 from bot.injection import hidden_parts, looks_like_injection
 from bot.knowledge.notes import ConceptNote
 from bot.knowledge.sections import RedFlag
-from bot.policy import COVER_THRESHOLD, FACT_MATCH, QUESTION_TURN_WORDS, QUOTE_WORDS
+from bot.policy import (
+    COVER_THRESHOLD,
+    FACT_MATCH,
+    QUESTION_TURN_WORDS,
+    QUOTE_WORDS,
+    UNMARKED_QUESTION_WORDS,
+)
 from bot.retrieval import words
 from bot.stages import STAGES, Stage
 from bot.topics import FACT_TOPICS
@@ -264,7 +270,7 @@ def questions_in(text: str) -> list[str]:
     check-in ("does that make sense?") is not a question for the interviewer."""
     said = sentences(text)
     marked = [s for s in said if s.endswith("?")]
-    if not marked and "?" not in text and len(text.split()) <= 25:
+    if not marked and "?" not in text and len(text.split()) <= UNMARKED_QUESTION_WORDS:
         marked = [s for s in said if QUESTION_FORM.search(s)]
     asked = [s for s in marked if not CHECK_IN.search(s)]
     return [part for question in asked for part in question_parts(question)]
