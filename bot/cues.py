@@ -144,6 +144,14 @@ QUESTION_FORM = re.compile(
     re.I,
 )
 
+#: The candidate commits to a design ("I'd use", "we'll shard"): a dictated turn saying so is
+#: an answer, even when it contains a question's form.
+DESIGN_COMMITMENT = re.compile(
+    r"\b(i'?d|i would|i will|i'?ll|we'?ll|we will|we can|we could|let'?s|my plan|"
+    r"i'?m (going to|gonna)|i propose|i'?d go with)\b",
+    re.I,
+)
+
 #: A requirement stated as an assumption instead of asked ("I'll assume 500M daily users").
 ASSUMPTION = re.compile(
     r"\b(i'?ll assume|i'?m (going to|gonna) assume|let'?s assume|let me assume|assuming|"
@@ -280,7 +288,8 @@ HINT_REQUEST = re.compile(
     r"\b((can|could) (you|i) (maybe |please )?(give|get|have) (me )?(a |another |some )?"
     r"(small |quick |little |tiny )?(hint|nudge|pointer|clue)|any (hints?|pointers?|nudges?)|"
     r"(give|need) (me )?(a |some )?(small |quick |little )?(hint|nudge|clue)|i'?m stuck|"
-    r"hint,? please|(a|quick|small) hint\b)",
+    r"hint,? please|(a|quick|small) hint\b|^\W*(a bit |bit |kind of |a little )?stuck\b|"
+    r"\b(hint|nudge|pointer|clue)s?\s*\?)",
     re.I,
 )
 

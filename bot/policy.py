@@ -157,6 +157,11 @@ QUESTION_TURN_WORDS = 60
 #: i think, um, are there any rules about..."), while answers run longer.
 UNMARKED_QUESTION_WORDS = 40
 
+#: Past that, a dictated turn is still read for questions up to this length when it commits
+#: to no design ("two things, what's the latency budget ... and then separately how many
+#: searches a day"): a candidate asking two things aloud runs to about 60 words.
+DICTATED_QUESTION_WORDS = 70
+
 #: Points a turn must newly cover in a later stage (and beat the current stage by) for the
 #: interviewer to follow the candidate there without a signpost.
 JUMP_POINTS = 2

@@ -27,7 +27,7 @@ _TOPICS: list[tuple[str, str]] = [
     ),
     (r"\b(data|features?|history|historical)\b", "data"),
     (
-        r"\b(goal|objective|optimi[sz]\w*|success|business|kpi|metric)\b",
+        r"\b(goal|objective|optimi[sz]\w*|success|business|kpi|metric|north[- ]star)\b",
         "goal|objective|business|success",
     ),
     (
@@ -40,6 +40,11 @@ _TOPICS: list[tuple[str, str]] = [
         "surface|slot|page|inventory|display",
     ),
     (r"\b(delay|how (quickly|long)|arrive)\b", "delay"),
+    (
+        r"\b(fresh\w*|stale\w*|up to date|how (fast|quickly|soon) .{0,40}(show|appear|"
+        r"update|reflect|visible|searchable))",
+        "fresh",
+    ),
 ]
 FACT_TOPICS: list[tuple[re.Pattern, re.Pattern]] = [
     (re.compile(asks, re.I), re.compile(answers, re.I)) for asks, answers in _TOPICS

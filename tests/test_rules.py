@@ -199,6 +199,8 @@ def test_typed_hint_and_checklist_requests(conductor, state) -> None:
     assert hint.action == "hint" and hint.text.startswith("Hint:")
     refused = conductor.respond_to(state, turn("Is there a checklist?", requests=[Request.RUBRIC]))
     assert refused.action == "decline" and "checklist" in refused.text
+    both = turn("What are you looking for here? Nudge?", requests=[Request.RUBRIC, Request.HINT])
+    assert conductor.respond_to(state, both).action == "hint"
 
 
 def test_an_answer_with_no_content_is_asked_again_not_acknowledged(conductor, state) -> None:
@@ -298,6 +300,14 @@ def test_questions_are_split_into_parts_and_spoken_questions_count() -> None:
         "purchases or sales value or something else, i'm basically asking what the goal metric is"
     )
     assert questions_in(dictated) == [dictated]
+    two_things = (
+        "cool and then uh two things, what's the latency budget for the results page and how "
+        "much of it does ranking get, and then separately like how many searches a day and "
+        "what does the peak look like"
+    )
+    assert len(questions_in(two_things)) == 4
+    listed = "so what do we log, like impressions and clicks and carts and purchases"
+    assert questions_in(listed) == [listed]
 
 
 def test_a_signposted_jump_to_the_model_is_recognised() -> None:
@@ -312,6 +322,7 @@ def test_a_signposted_jump_to_the_model_is_recognised() -> None:
     [
         ("Could you maybe give me a small hint about what you'd look at?", Request.HINT),
         ("Quick hint? Torn on how far to go on cold start.", Request.HINT),
+        ("Stuck a bit on cold start. Beyond content features, nudge?", Request.HINT),
         ("Is there a checklist of what you expect me to cover?", Request.RUBRIC),
         ("That's the design. Clarify through monitoring, all covered.", Request.DONE),
         ("I'm finished; happy to go deeper on any part.", Request.DONE),

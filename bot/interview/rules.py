@@ -40,7 +40,7 @@ RULES: list[Rule] = [
     ),
     Rule(
         "rubric or checklist request",
-        lambda c, m: m.turn.asks(Request.RUBRIC),
+        lambda c, m: m.turn.asks(Request.RUBRIC) and not m.turn.asks(Request.HINT),
         lambda c, m: c.decline_rubric(m),
     ),
     Rule("hint request", lambda c, m: m.turn.asks(Request.HINT), lambda c, m: c.hint(m.state)),

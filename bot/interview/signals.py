@@ -21,6 +21,7 @@ from bot.claims import ClaimMatcher
 from bot.cues import (
     CHECK_IN,
     CONCEPT_QUESTION,
+    DESIGN_COMMITMENT,
     DESIGN_QUESTION,
     DONE,
     HINT_REQUEST,
@@ -41,6 +42,7 @@ from bot.knowledge.notes import ConceptNote
 from bot.knowledge.sections import RedFlag
 from bot.policy import (
     COVER_THRESHOLD,
+    DICTATED_QUESTION_WORDS,
     FACT_MATCH,
     QUESTION_TURN_WORDS,
     QUOTE_WORDS,
@@ -270,15 +272,36 @@ def questions_in(text: str) -> list[str]:
     check-in ("does that make sense?") is not a question for the interviewer."""
     said = sentences(text)
     marked = [s for s in said if s.endswith("?")]
-    if not marked and "?" not in text and len(text.split()) <= UNMARKED_QUESTION_WORDS:
+    if not marked and "?" not in text and _dictated_question(text):
         marked = [s for s in said if QUESTION_FORM.search(s)]
     asked = [s for s in marked if not CHECK_IN.search(s)]
     return [part for question in asked for part in question_parts(question)]
 
 
+def _dictated_question(text: str) -> bool:
+    """A turn with no question mark that may still be questions: short, or of moderate
+    length and committing to no design (dictated questions run long with their lead-ins)."""
+    length = len(text.split())
+    if length <= UNMARKED_QUESTION_WORDS:
+        return True
+    return length <= DICTATED_QUESTION_WORDS and not DESIGN_COMMITMENT.search(text)
+
+
+#: Where a question goes on to ask the next thing: ", and", "also" or "; ", or a bare "and"
+#: before a question word ("...page and how much of that does ranking get"), or a spoken
+#: "the other thing is"; a bare "and" inside a list ("clicks and carts") does not split.
+_NEXT_QUESTION = re.compile(
+    r"(?:, (?:and|also|plus)\b,? (?:(?:then|uh+|um+|like|separately|so)\b,? )*"
+    r"| \b(?:and|also|plus)\b,? (?:(?:then|uh+|um+|like|separately|so)\b,? )*"
+    r"(?=(?:what|what's|how|is|are|do|does|did|which|when|where|who|can|could|any|will)\b)"
+    r"|; |,? \b(?:and )?(?:then )?the other thing is\b,?)",
+    re.I,
+)
+
+
 def question_parts(question: str) -> list[str]:
     """'What's the scale, and how much latency do we get?' asks two things."""
-    parts = [p.strip(" ,") for p in re.split(r",? \band\b |,? \balso\b |; ", question)]
+    parts = [p.strip(" ,") for p in _NEXT_QUESTION.split(question) if p and p.strip(" ,")]
     if len(parts) < 2 or any(len(p.split()) < 3 for p in parts):
         return [question]
     return parts
