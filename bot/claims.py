@@ -32,6 +32,7 @@ from bot.cues import (
     is_negated,
     is_question,
     key_terms,
+    term_pattern,
     words_of,
 )
 from bot.evidence import Span
@@ -149,6 +150,9 @@ class ClaimMatcher:
         self._term_cues = [
             (j, FlagCues.of(f.cues, f.unless)) for j, f in enumerate(self.flags) if f.cues
         ]
+        self._vetoes = {
+            j: term_pattern(" | ".join(f.unless)) for j, f in enumerate(self.flags) if f.unless
+        }
         self._terms = _distinctive_terms(self.points)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -248,13 +252,20 @@ class ClaimMatcher:
                 candidates = self._cue_flags[cue.name]
                 if candidates and cue.states(span.text):
                     nearest = max(candidates, key=lambda j: closeness[i, j])
-                    strengths[i, nearest] = 1.0
+                    if not self._vetoed(nearest, span.text):
+                        strengths[i, nearest] = 1.0
             for j, cues in self._term_cues:
                 if on_topic[i, j] and cues.state(span.text) is not None:
                     strengths[i, j] = 1.0
             for j in self._wrong_estimates(span.text, vectors[i]):
                 strengths[i, j] = 1.0
         return strengths
+
+    def _vetoed(self, flag: int, sentence: str) -> bool:
+        """A flag's `unless:` phrases veto a shared cue's reading as they veto its own cues
+        (the sentence names the sound alternative the case's note lists)."""
+        veto = self._vetoes.get(flag)
+        return veto is not None and bool(veto.search(sentence))
 
     def _wrong_estimates(self, text: str, vector: np.ndarray) -> list[int]:
         """Flags of the estimates this sentence gets ten times wrong (see bot.numbers)."""

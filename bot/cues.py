@@ -127,8 +127,8 @@ _FILLER = (
 QUESTION_FORM = re.compile(
     rf"^\W*({_FILLER}[\s,]+)*(what|what's|whats|how|how's|which|who|whom|whose|when|where|why|"
     r"is|are|was|were|do|does|did|can|could|should|would|will|have|has|"
-    r"any(thing)?\b(?!.*\b(is (a|an|the|fine|ok|okay)|are (fine|ok|negatives?|positives?)|"
-    r"counts? as|goes to|gets|becomes|we (count|treat|label|call|drop|keep))))\b"
+    r"any(thing)?\b(?!.*\b(is|are|was|were|counts? as|goes to|gets|becomes|i'?d|i'?ll|i will|"
+    r"we (count|treat|label|call|drop|keep))\b))\b"
     r"|\b(i'?d (like|want|love) to (know|understand|ask|check|clarify)|i want to (know|ask|"
     r"check|clarify)|i'?m (wondering|curious)|curious (about|whether|if)|wondering (if|"
     r"whether|about)|can you tell me|could you tell me|tell me (about|more|what|how)|"

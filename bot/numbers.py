@@ -40,6 +40,10 @@ _RANGE_END = re.compile(
     re.I,
 )
 _KINDS: list[tuple[str, re.Pattern]] = [
+    # Shares and token counts are never the rates or fleets checked, and a bare number after
+    # one must not take a request rate from further back ("2.5 turns a second ... 11k tok/s").
+    ("share", re.compile(r"^\s?(%|percent\b|per ?cent\b)", re.I)),
+    ("tokens", re.compile(r"^\W*(\w+\W+){0,2}?(tok|toks|tokens?)\b", re.I)),
     (
         "rate",
         re.compile(r"^\W*(\w+\W+){0,3}?(a|per|/|each)\s?(second|sec|s)\b|^\W*(qps|rps|/s)\b", re.I),

@@ -87,6 +87,14 @@ def test_figures_with_units_are_read_and_a_bare_figure_takes_the_unit_before_it(
         (88.0, "machines"),
         (1.5e12, "storage"),
     ]
+    tokens = quantities("2.5 turns a second, so 11k prompt tok/s (56 percent of a node)")
+    assert [q.kind for q in tokens] == ["rate", "tokens", "share"]
+
+
+def test_a_statement_opening_with_anything_is_not_a_question() -> None:
+    assert is_question("any constraints on latency")
+    assert not is_question("Anything with no user reports is benign.")
+    assert not is_question("Anything not charged back within a month I'd label as genuine.")
 
 
 @pytest.mark.parametrize(
@@ -137,3 +145,16 @@ def test_describing_todays_system_is_not_proposing_it() -> None:
     assert flags("I would retrain the model once a day on yesterday's logs.")
     assert flags("Today the model is retrained once a day on yesterday's logs.") == []
     assert flags("- Baseline: daily-retrained LR on hashed features, drifting by evening") == []
+
+
+def test_a_flags_unless_phrases_veto_a_shared_mistake_cue_too() -> None:
+    case = get_case(knowledge_dir(), "harmful-content-detection")
+    harm = ClaimMatcher(case, local_embeddings(), framework_red_flags(knowledge_dir()))
+
+    def flags(text: str) -> list[str]:
+        return [h.flag.id for h in harm.read(candidate_spans([(0, text)])).flag_matches(harm.flags)]
+
+    assert flags("We score every post in a nightly batch job.")
+    assert (
+        flags("A daily loop updates the hash banks and keyword lists, and a weekly retrain.") == []
+    )
