@@ -262,8 +262,8 @@ class ClaimMatcher:
         return strengths
 
     def _vetoed(self, flag: int, sentence: str) -> bool:
-        """A flag's `unless:` phrases veto a shared cue's reading as they veto its own cues
-        (the sentence names the sound alternative the case's note lists)."""
+        """A flag's `unless:` phrases veto a shared cue's or a paraphrase's reading as they
+        veto its own cues (the sentence names the sound alternative the case's note lists)."""
         veto = self._vetoes.get(flag)
         return veto is not None and bool(veto.search(sentence))
 
@@ -305,7 +305,10 @@ class ClaimMatcher:
             dtype=bool,
         )
         shared = shared.reshape(len(spans), len(self.flags))
-        hit = (mistake >= FLAG_MATCH) & closer_to_mistake & shared & claims[:, None]
+        vetoed = np.array(
+            [[self._vetoed(j, s.text) for j in range(len(self.flags))] for s in spans], dtype=bool
+        ).reshape(len(spans), len(self.flags))
+        hit = (mistake >= FLAG_MATCH) & closer_to_mistake & shared & claims[:, None] & ~vetoed
         return np.where(hit, mistake, 0.0)
 
     def _question_cues(self, spans: list[Span], raw: np.ndarray) -> np.ndarray:

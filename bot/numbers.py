@@ -52,7 +52,7 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         "machines",
         re.compile(
             r"^\W*(\w+\W+){0,2}?(servers?|machines?|gpus?|cores?|nodes?|hosts?|replicas?|"
-            r"accelerators?)\b",
+            r"accelerators?)\b(?![- ]?(seconds?|hours?|days?|minutes?)\b)",
             re.I,
         ),
     ),
@@ -65,6 +65,15 @@ _KINDS: list[tuple[str, re.Pattern]] = [
         ),
     ),
     ("daily", re.compile(r"^\W*(\w+\W+){0,3}?(a|per) day\b", re.I)),
+    # A duration ("3 hours", "4.3 million core-seconds") is no fleet and no rate.
+    (
+        "duration",
+        re.compile(
+            r"^\W*(\w+[- ])?(seconds?|secs?|hours?|hrs?|minutes?|mins?|days?|weeks?|months?|"
+            r"years?|ms|milliseconds?)\b",
+            re.I,
+        ),
+    ),
 ]
 #: The kinds a candidate's figure is checked for: the peak rate and the fleet size are the
 #: estimates every design rests on; daily volumes and storage come in too many variants.

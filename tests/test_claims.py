@@ -89,6 +89,8 @@ def test_figures_with_units_are_read_and_a_bare_figure_takes_the_unit_before_it(
     ]
     tokens = quantities("2.5 turns a second, so 11k prompt tok/s (56 percent of a node)")
     assert [q.kind for q in tokens] == ["rate", "tokens", "share"]
+    compute = quantities("400 cores for 3 hours, about 4.3 million core-seconds")
+    assert [q.kind for q in compute] == ["machines", "duration", "duration"]
 
 
 def test_a_statement_opening_with_anything_is_not_a_question() -> None:
@@ -158,3 +160,13 @@ def test_a_flags_unless_phrases_veto_a_shared_mistake_cue_too() -> None:
     assert (
         flags("A daily loop updates the hash banks and keyword lists, and a weekly retrain.") == []
     )
+
+
+def test_a_flags_unless_phrases_veto_a_reading_by_meaning() -> None:
+    case = get_case(knowledge_dir(), "smart-compose")
+    compose = ClaimMatcher(case, local_embeddings(), framework_red_flags(knowledge_dir()))
+    sound = "We call the model at every word boundary and show the suggestion only if the "
+    sound += "confidence is above a threshold."
+    wrong = "At serving time I'd show a suggestion at every word boundary, the top beam."
+    assert compose.read(candidate_spans([(0, wrong)])).flag_matches(compose.flags)
+    assert compose.read(candidate_spans([(0, sound)])).flag_matches(compose.flags) == []
