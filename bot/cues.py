@@ -365,12 +365,12 @@ SCAFFOLD = re.compile(
 #: Template or instruction wording: the prompt's rules, third-person talk about the roles.
 INSTRUCTIONS = re.compile(
     r"\bthe (answer|question|line|reply|response|output) (must|should)\b|\bmust contain\b"
-    r"|\bthe candidate'?s\b|\bthe candidate (said|says|asks|mentioned|wrote|wants|is|has)\b"
+    r"|\bthe candidate['’]s\b|\bthe candidate (said|says|asks|mentioned|wrote|wants|is|has)\b"
     r"|\bthe interviewer\b|\binterviewer'?s\b|\bas (an|the) interviewer\b"
     r"|\b(the|this) draft\b|\bnext line\b|\bbackground notes\b|\bthe notes\b"
     r"|\brewrit\w*|\bre-?phras\w*|\breword\w*|\bparaphras\w*"
     r"|\b(in|at most|under|within) \d+ words\b|\d+ words or (fewer|less)\b|\bword limit\b"
-    r"|[{}]|\bone question only\b|\bstay neutral\b|\byour task\b|\bthe line is about\b",
+    r"|[{}]|\bone question only\b|\bstay neutral\b|\byour task is\b|\bthe line is about\b",
     re.I,
 )
 #: Assistant chatter around the line instead of the line itself.

@@ -165,3 +165,25 @@ def test_every_bundled_case_has_the_v2_data(built_in) -> None:
             assert len(notes.red_flags) >= 2, (case.id, stage)
             assert all(f.challenge and f.fix for f in notes.red_flags), (case.id, stage)
         assert len(case.estimates) >= 4, case.id
+
+
+def test_the_interviewers_lines_in_the_notes_read_as_an_interviewer(built_in) -> None:
+    """Curated lines reach the candidate unvalidated, so they must pass the checks a model's
+    line must pass: no prompt scaffold or instruction wording, no praise."""
+    from bot.cues import INSTRUCTIONS, PRAISE, SCAFFOLD
+    from bot.knowledge.notes import concept_notes, framework_notes
+
+    root = knowledge_dir()
+    lines = [p for note in concept_notes(root).values() for p in note.probes]
+    lines += [p for note in framework_notes(root).values() for p in note.probes]
+    for case in built_in.values():
+        lines += case.staff_probes + [c.text for c in case.curveballs]
+        for stage in STAGES:
+            lines += case.stages[stage].follow_ups if stage in case.stages else []
+            lines += [f.challenge for f in case.red_flags(stage) if f.challenge]
+    flagged = [
+        line
+        for line in lines
+        if SCAFFOLD.search(line) or INSTRUCTIONS.search(line) or PRAISE.search(line)
+    ]
+    assert len(lines) > 1000 and flagged == []
