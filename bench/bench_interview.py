@@ -116,11 +116,11 @@ def part_answered(engine: Engine, case_id: str, labels: list[str], reply: str) -
     return False
 
 
-def without_facts(engine: Engine, case_id: str, reply: str) -> str:
+def without_facts(facts: list[str], reply: str) -> str:
     """The reply without the case's facts read out: a fact is our note's text, not a line
     the interviewer made ("rephrased regenerations" is no instruction leak)."""
-    for fact in engine.case(case_id).facts:
-        said = fact.text.strip().rstrip(".")
+    for fact in facts:
+        said = fact.strip().rstrip(".")
         reply = re.sub(re.escape(said[1:]), "", reply, flags=re.I)
     return reply
 
@@ -176,7 +176,8 @@ def quality(engine: Engine, rows: list[dict], stem: str) -> None:
     print(f"interviewer lines repeated within an interview: {len(repeats)}")
     for line in repeats:
         print(f"    {line[:100]}")
-    lines = [without_facts(engine, r["case"], r["reply"]) for r in rows]
+    facts = {c: [f.text for f in engine.case(c).facts] for c in {r["case"] for r in rows}}
+    lines = [without_facts(facts[r["case"]], r["reply"]) for r in rows]
     leaks = sum(bool(SCAFFOLD.search(line) or INSTRUCTIONS.search(line)) for line in lines)
     print(f"scaffold leaks: {leaks}  praise: {sum(bool(PRAISE.search(r)) for r in replies)}")
     if stem == FILES["HELD OUT"] and "--show-held-out" not in sys.argv:
