@@ -191,6 +191,9 @@ def read_case(path: Path, root: Path) -> Case:
     return parse_case(text, path.stem, source)
 
 
+_CASE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
 def load_cases(root: Path) -> tuple[dict[str, Case], list[NoteFormatError]]:
     """Every readable case, and an error for each file that is not."""
     cases: dict[str, Case] = {}
@@ -212,6 +215,11 @@ def all_cases(root: Path) -> dict[str, Case]:
 
 
 def get_case(root: Path, case_id: str) -> Case:
+    """One case, reading only its own file (an interview starts without parsing the other
+    cases); an unknown id lists the known ones."""
+    path = root / "cases" / f"{case_id}.md"
+    if _CASE_ID.fullmatch(case_id) and path.is_file():
+        return read_case(path, root)
     cases, errors = load_cases(root)
     if case_id in cases:
         return cases[case_id]

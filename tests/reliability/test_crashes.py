@@ -86,7 +86,7 @@ def test_kill_9_during_unattended_interviews(full_index_settings, stub, tmp_path
     settings = full_index_settings.model_copy(update={"data_dir": data_dir})
     lost, broken_reports = 0, 0
     for _ in range(RUNS):
-        _kill_at_random(command, env, 1.5, 5.0, tmp_path)
+        _kill_at_random(command, env, 1.5, 7.0, tmp_path)
         with sqlite3.connect(data_dir / "sessions.sqlite3") as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         report = tmp_path / "r" / "report.json"
