@@ -166,11 +166,6 @@ DICTATED_QUESTION_WORDS = 70
 #: interviewer to follow the candidate there without a signpost.
 JUMP_POINTS = 2
 
-#: Once every stage was discussed, the interviewer goes deeper where the candidate was
-#: thinnest until this share of the interview's minutes is spent, rather than ending a
-#: 45-minute interview at minute 20; the last fifth is for a wrap-up.
-DEEPER_UNTIL = 0.8
-
 #: Techniques probed per stage: a candidate who names a second technique in a stage chose
 #: it too (a loss, then an architecture), so two keep the talk on their own choices; a
 #: third would turn the stage into a quiz.

@@ -222,20 +222,6 @@ def test_that_covers_it_wraps_up_when_every_stage_was_discussed(conductor, state
     assert "good" not in decision.text.lower()
 
 
-def test_with_time_left_after_the_last_stage_it_goes_deeper_instead_of_ending(
-    conductor, state
-) -> None:
-    for stage in STAGES:
-        state.stages[stage].visited = True
-    state.phase = Phase.MONITORING
-    state.stages[Stage.MONITORING].seconds = 3600.0
-    state.elapsed_s = 20 * 60
-    deeper = conductor.respond_to(state, turn("We alert on drift."))
-    assert deeper.action == "probe" and "go back to" in deeper.text
-    state.elapsed_s = 44 * 60
-    assert conductor.respond_to(state, turn("And on latency.")).action == "wrap_up"
-
-
 def test_that_covers_it_mid_way_goes_on_to_what_was_not_discussed(conductor, state) -> None:
     decision = conductor.respond_to(state, turn("That covers it.", requests=[Request.DONE]))
     assert decision.action == "advance"

@@ -22,7 +22,6 @@ from bot.interview.signals import FlagCheck, FlagHit, TechniqueHit, TurnReader, 
 from bot.knowledge.cases import Case
 from bot.knowledge.notes import ConceptNote, FrameworkNote
 from bot.policy import (
-    DEEPER_UNTIL,
     JUMP_POINTS,
     LEVELS,
     RELEVANT,
@@ -465,7 +464,7 @@ class Conductor:
         assert current is not None
         target = self._next_stage(state, current)
         if target is None:
-            return self._go_deeper(state) or self.wrap_up(state)
+            return self.wrap_up(state)
         curveball = self._curveball(state, target)
         if curveball is not None:
             return curveball
@@ -480,23 +479,6 @@ class Conductor:
         lead = f"{lead} " if lead else ""
         text = f"{lead}Let's move on to {STAGE_NAMES[target]}. {opener}"
         return self._ask(state, "advance", text, question=opener, phrase=True)
-
-    def _go_deeper(self, state: InterviewState) -> Decision | None:
-        """Every stage discussed with time to spare: go back to the least covered stage that
-        still has a question the candidate has not heard (the phase stays where it is)."""
-        if state.elapsed_s >= DEEPER_UNTIL * state.minutes * 60:
-            return None
-        visited = [s for s in STAGES if state.stages[s].visited]
-        for stage in sorted(visited, key=lambda s: (self.coverage(state, s), s.index)):
-            question = self._next_question(state, stage)
-            if question == LAST_QUESTION:
-                continue
-            state.stages[stage].probes += 1
-            lead = f"We have time left, so let's go back to {STAGE_NAMES[stage]}."
-            said = any(lead in line for line in state.asked)
-            text = question if said else f"{lead} {question}"
-            return self._ask(state, "probe", text, question=question)
-        return None
 
     def probe(self, m: Moment) -> Decision:
         return self._probe_stage(m.state, m.stage, _acknowledge(m.turn.choice))
