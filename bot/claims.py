@@ -32,7 +32,6 @@ from bot.cues import (
     is_negated,
     is_question,
     key_terms,
-    term_pattern,
     words_of,
 )
 from bot.evidence import Span
@@ -147,12 +146,9 @@ class ClaimMatcher:
         self._has_fix = np.array([f.fix is not None for f in self.flags], dtype=bool)
         self._flag_terms = [set().union(*(key_terms(w) for w in f.wordings)) for f in self.flags]
         self._cue_flags = {cue.name: self._flags_for(cue) for cue in MISTAKE_CUES}
-        self._term_cues = [
-            (j, FlagCues.of(f.cues, f.unless)) for j, f in enumerate(self.flags) if f.cues
-        ]
-        self._vetoes = {
-            j: term_pattern(" | ".join(f.unless)) for j, f in enumerate(self.flags) if f.unless
-        }
+        own = {j: FlagCues.of(f.cues, f.unless) for j, f in enumerate(self.flags)}
+        self._term_cues = [(j, cues) for j, cues in own.items() if cues.cues]
+        self._vetoes = {j: cues.unless for j, cues in own.items() if cues.unless is not None}
         self._terms = _distinctive_terms(self.points)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -305,10 +301,9 @@ class ClaimMatcher:
             dtype=bool,
         )
         shared = shared.reshape(len(spans), len(self.flags))
-        vetoed = np.array(
-            [[self._vetoed(j, s.text) for j in range(len(self.flags))] for s in spans], dtype=bool
-        ).reshape(len(spans), len(self.flags))
-        hit = (mistake >= FLAG_MATCH) & closer_to_mistake & shared & claims[:, None] & ~vetoed
+        hit = (mistake >= FLAG_MATCH) & closer_to_mistake & shared & claims[:, None]
+        for i, j in np.argwhere(hit):
+            hit[i, j] = not self._vetoed(int(j), spans[i].text)
         return np.where(hit, mistake, 0.0)
 
     def _question_cues(self, spans: list[Span], raw: np.ndarray) -> np.ndarray:

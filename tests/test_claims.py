@@ -137,12 +137,20 @@ def test_a_shared_mistake_cue_names_the_nearest_of_the_flags_on_its_topic() -> N
     ]
 
 
-def test_describing_todays_system_is_not_proposing_it() -> None:
-    case = get_case(knowledge_dir(), "ad-click-prediction")
-    ads = ClaimMatcher(case, local_embeddings(), framework_red_flags(knowledge_dir()))
+def _flags_read_in(case_id: str):
+    """The ids of the flags a sentence is read as stating, with a real case's matcher."""
+    case = get_case(knowledge_dir(), case_id)
+    matcher = ClaimMatcher(case, local_embeddings(), framework_red_flags(knowledge_dir()))
 
     def flags(text: str) -> list[str]:
-        return [h.flag.id for h in ads.read(candidate_spans([(0, text)])).flag_matches(ads.flags)]
+        reading = matcher.read(candidate_spans([(0, text)]))
+        return [h.flag.id for h in reading.flag_matches(matcher.flags)]
+
+    return flags
+
+
+def test_describing_todays_system_is_not_proposing_it() -> None:
+    flags = _flags_read_in("ad-click-prediction")
 
     assert flags("I would retrain the model once a day on yesterday's logs.")
     assert flags("Today the model is retrained once a day on yesterday's logs.") == []
@@ -150,11 +158,7 @@ def test_describing_todays_system_is_not_proposing_it() -> None:
 
 
 def test_a_flags_unless_phrases_veto_a_shared_mistake_cue_too() -> None:
-    case = get_case(knowledge_dir(), "harmful-content-detection")
-    harm = ClaimMatcher(case, local_embeddings(), framework_red_flags(knowledge_dir()))
-
-    def flags(text: str) -> list[str]:
-        return [h.flag.id for h in harm.read(candidate_spans([(0, text)])).flag_matches(harm.flags)]
+    flags = _flags_read_in("harmful-content-detection")
 
     assert flags("We score every post in a nightly batch job.")
     assert (
